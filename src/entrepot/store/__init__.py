@@ -1,0 +1,135 @@
+"""The store: one DuckDB file holding monthly cells, classifications and the audit trail.
+
+Open it with :class:`Store`; it migrates an older file on open. Writes happen inside
+:meth:`Store.transaction`, so a failure at any point leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import NotInStoreError, StoreError
+from ..periods import Period, describe_span
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_STORE = "entrepot.duckdb"
+STORE_ENV = "ENTREPOT_STORE"
+
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "default_store_path"]
+
+
+def default_store_path() -> Path:
+    """``$ENTREPOT_STORE`` if set, else ``./entrepot.duckdb``."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+class Store:
+    """A DuckDB file of trade cells.
+
+    >>> store = Store(":memory:")
+    >>> store.schema_version
+    2
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = str(path if path is not None else default_store_path())
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise NotInStoreError(
+                f"Store {self.path} does not exist. Create it with 'entrepot ingest FILE' "
+                f"or name another with --store PATH (or ${STORE_ENV})."
+            )
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot open store {self.path}: {exc}") from exc
+        if not read_only:
+            self._migrate()
+        elif self.schema_version != SCHEMA_VERSION:
+            raise StoreError(
+                f"Store {self.path} has schema version {self.schema_version}; this entrepot "
+                f"needs {SCHEMA_VERSION}. Open it once without read-only access to migrate it."
+            )
+
+    # -- lifecycle -------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: commit when the block ends, roll back on any exception."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    # -- schema ----------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"Store {self.path} has schema version {current}, newer than this entrepot "
+                f"({SCHEMA_VERSION}). Upgrade entrepot to open it."
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as con:
+                for statement in MIGRATIONS[version - 1]:
+                    con.execute(statement)
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+
+    # -- queries ---------------------------------------------------------------------
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def periods(self) -> list[int]:
+        """Stored periods as YYYYMM keys, ascending."""
+        return [r[0] for r in self.query("SELECT DISTINCT period FROM cells ORDER BY 1")]
+
+    def require_period(self, period: Period) -> None:
+        """Raise a helpful error unless the store holds ``period``."""
+        keys = self.periods()
+        if period.key not in keys:
+            raise NotInStoreError(
+                f"Period {period} is not in store {self.path} "
+                f"(it holds {describe_span(keys)})."
+            )
+
+    def count(self, table: str) -> int:
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
+
+    def ibis(self) -> Any:
+        """An Ibis DuckDB backend over this store's connection."""
+        import ibis
+
+        return ibis.duckdb.from_connection(self.con)

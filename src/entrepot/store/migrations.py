@@ -1,0 +1,54 @@
+"""Versioned schema migrations for the store.
+
+Each migration is a list of SQL statements applied once, in order, inside one transaction;
+``meta.schema_version`` records how far a store has come. Add a migration at the end; never
+edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from ..schema import CELL_COLUMNS, MODE_IMTS, MODE_LABELS
+
+_cells = ",\n    ".join(f"{name} {kind}" for name, kind in CELL_COLUMNS.items())
+_modes = ", ".join(
+    f"('{mode}', '{MODE_LABELS[mode]}', '{code}', '{label}')"
+    for mode, (code, label) in MODE_IMTS.items()
+)
+
+MIGRATIONS: list[list[str]] = [
+    # 1: records as monthly cells, the audit trail of loads, rejects and revisions.
+    [
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        f"CREATE TABLE cells (\n    {_cells}\n)",
+        """CREATE TABLE loads (
+            load_id BIGINT PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP,
+            files VARCHAR, rows_read BIGINT, rows_stored BIGINT, rows_rejected BIGINT,
+            cells BIGINT, value DOUBLE)""",
+        """CREATE TABLE rejects (
+            load_id BIGINT, file VARCHAR, line BIGINT, field VARCHAR, value VARCHAR,
+            rule VARCHAR, reason VARCHAR)""",
+        """CREATE TABLE revisions (
+            revision_id BIGINT PRIMARY KEY, load_id BIGINT, period INTEGER, flow VARCHAR,
+            revised_at TIMESTAMP, files VARCHAR, old_load_id BIGINT,
+            old_value DOUBLE, new_value DOUBLE, old_cells BIGINT, new_cells BIGINT)""",
+    ],
+    # 2: classifications. SITC codes are kept as published (1 to 5 digits); the compute
+    # layer derives section, division and group from their leading digits.
+    [
+        """CREATE TABLE commodity_sitc (
+            commodity VARCHAR PRIMARY KEY, sitc VARCHAR NOT NULL, source VARCHAR)""",
+        """CREATE TABLE sitc (
+            code VARCHAR PRIMARY KEY, level INTEGER NOT NULL, name VARCHAR NOT NULL)""",
+        """CREATE TABLE partners (
+            code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR, area VARCHAR,
+            source VARCHAR)""",
+        """CREATE TABLE classification_overrides (
+            commodity VARCHAR, published_sitc VARCHAR, sitc VARCHAR, source VARCHAR,
+            reason VARCHAR)""",
+        """CREATE TABLE modes (
+            mode VARCHAR PRIMARY KEY, name VARCHAR, imts_code VARCHAR, imts_name VARCHAR)""",
+        f"INSERT INTO modes VALUES {_modes}",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
