@@ -1,0 +1,159 @@
+"""The monthly summary: values for the month and the year to date with year-on-year changes.
+
+This is where the value-table expressions meet an engine: it builds them from
+:mod:`entrepot.compute.values`, runs them on a :class:`~entrepot.backends.Backend` and
+returns plain data that the CLI, the release and the API render.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..backends import Backend
+from ..compute.values import BREAKDOWNS, MEASURES, by_flow, keyed, with_yoy, year_to_date
+from ..errors import InputError, NotInStoreError
+from ..periods import Period, describe_span
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One column of the summary: each measure's value and year-on-year change."""
+
+    values: dict[str, float]
+    yoy_pct: dict[str, float | None]
+
+    @property
+    def balance(self) -> float:
+        return self.values["total_exports"] - self.values["imports"]
+
+    @property
+    def balance_pct_of_imports(self) -> float | None:
+        imports = self.values["imports"]
+        return self.balance / imports * 100 if imports else None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            m: {"value": self.values[m], "yoy_pct": self.yoy_pct[m]} for m in MEASURES
+        }
+        out["balance"] = {"value": self.balance, "pct_of_imports": self.balance_pct_of_imports}
+        return out
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    label: str
+    month: Figures
+    year_to_date: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.label,
+            "month": self.month.as_dict(),
+            "year_to_date": self.year_to_date.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    month: Figures
+    year_to_date: Figures
+    ytd_months: int
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": str(self.period),
+            "month": self.month.as_dict(),
+            "year_to_date": self.year_to_date.as_dict(),
+        }
+
+
+def _stored_periods(backend: Backend) -> list[int]:
+    cells = backend.table("cells")
+    frame = backend.execute(cells.select("period").distinct())
+    return sorted(int(p) for p in frame["period"])
+
+
+def _check_period(backend: Backend, period: Period) -> list[int]:
+    periods = _stored_periods(backend)
+    if period.key not in periods:
+        raise NotInStoreError(
+            f"Period {period} is not in the store (it holds {describe_span(periods)})."
+        )
+    return periods
+
+
+def _num(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return float(value)
+
+
+def _figures(row: pd.Series, *, comparable: bool = True) -> Figures:
+    values = {m: _num(row.get(m)) or 0.0 for m in MEASURES}
+    yoy = {m: _num(row.get(f"{m}_yoy_pct")) if comparable else None for m in MEASURES}
+    return Figures(values, yoy)
+
+
+def summary(backend: Backend, period: Period) -> Summary:
+    """Totals for ``period`` and the year to date, each with its YoY change."""
+    periods = _check_period(backend, period)
+    monthly = by_flow(backend.table("cells"))
+    month = backend.execute(with_yoy(monthly).filter(lambda t: t.period == period.key))
+    ytd = backend.execute(year_to_date(monthly, period.key))
+    missing = _missing_prior_months(periods, period)
+    note = (
+        f"Year-to-date change not shown: the store lacks {', '.join(map(str, missing))}."
+        if missing
+        else None
+    )
+    return Summary(
+        period,
+        _figures(month.iloc[0]),
+        _figures(ytd.iloc[0], comparable=not missing),
+        int(ytd.iloc[0]["months"]),
+        note,
+    )
+
+
+def _missing_prior_months(periods: list[int], period: Period) -> list[Period]:
+    """Months of this or last year's year-to-date window that the store lacks."""
+    wanted = [Period(period.year, m) for m in range(1, period.month + 1)]
+    wanted += [p.year_ago() for p in wanted]
+    held = set(periods)
+    return sorted(p for p in wanted if p.key not in held)
+
+
+def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
+    """``summary`` for every key of a breakdown, largest total exports first."""
+    if by not in BREAKDOWNS:
+        raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
+    periods = _check_period(backend, period)
+    cells = keyed(
+        backend.table("cells"),
+        by,
+        commodity_sitc=backend.table("commodity_sitc"),
+        sitc=backend.table("sitc"),
+        partners=backend.table("partners"),
+    )
+    monthly = by_flow(cells, ["key", "label"])
+    month = backend.execute(
+        with_yoy(monthly, ["key", "label"]).filter(lambda t: t.period == period.key)
+    )
+    ytd = backend.execute(year_to_date(monthly, period.key, ["key", "label"]))
+    comparable = not _missing_prior_months(periods, period)
+    ytd_rows = {(r.key, r.label): r for r in ytd.itertuples(index=False)}
+    rows = []
+    for r in month.to_dict("records"):
+        y = ytd_rows.get((r["key"], r["label"]))
+        ytd_fig = _figures(pd.Series(y._asdict()), comparable=comparable) if y else _figures(pd.Series(dtype=float))
+        rows.append(SummaryRow(str(r["key"]), str(r["label"]), _figures(pd.Series(r)), ytd_fig))
+    rows.sort(key=lambda row: (-row.month.values["total_exports"], -row.month.values["imports"], row.key))
+    return rows

@@ -1,0 +1,113 @@
+"""The one place that knows engines: connect, execute, and translate driver errors.
+
+Compute functions build Ibis expressions and never execute them; callers at the edge (CLI,
+release, API) hand them to a :class:`Backend`. DuckDB (the store file) is the default;
+Spark runs the same expressions when the ``[spark]`` extra is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from .errors import BackendError, MissingExtraError
+from .store import Store
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+BACKENDS = ("duckdb", "spark")
+STORE_TABLES = ("cells", "commodity_sitc", "sitc", "partners", "modes")
+"""Tables the compute layer reads."""
+
+
+@dataclass
+class Backend:
+    """An engine that runs entrepot's expressions."""
+
+    name: str
+    con: Any  # ibis.BaseBackend
+
+    def table(self, name: str) -> ibis.Table:
+        try:
+            return self.con.table(name)
+        except Exception as exc:
+            raise BackendError(
+                f"Table {name!r} is not in the {self.name} backend. "
+                f"Existing tables: {', '.join(sorted(self.con.list_tables()))}."
+            ) from exc
+
+    def execute(self, expr: ibis.Expr) -> pd.DataFrame:
+        """Run ``expr`` and return a pandas DataFrame, translating engine errors."""
+        try:
+            return self.con.execute(expr)
+        except duckdb.Error as exc:
+            raise BackendError(f"DuckDB failed: {exc}") from exc
+        except Exception as exc:
+            if _is_spark_error(exc):
+                raise BackendError(f"Spark failed: {exc}") from exc
+            raise
+
+    def load(self, name: str, data: pd.DataFrame | Any) -> ibis.Table:
+        """Create (or replace) a table from a DataFrame or Arrow table."""
+        return self.con.create_table(name, data, overwrite=True)
+
+
+def _is_spark_error(exc: Exception) -> bool:
+    return type(exc).__module__.startswith(("pyspark", "py4j"))
+
+
+def duckdb_backend(store: Store) -> Backend:
+    """The store's own connection as a backend (no copy)."""
+    return Backend("duckdb", store.ibis())
+
+
+def spark_session(app: str = "entrepot", partitions: int = 4) -> SparkSession:
+    """A local SparkSession tuned for small jobs (no UI, few shuffle partitions)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise MissingExtraError(
+            "The Spark backend needs PySpark: pip install 'entrepot[spark]' (and Java 17)."
+        ) from exc
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName(app)
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+
+
+def spark_backend(session: SparkSession | None = None) -> Backend:
+    """Spark through Ibis; creates a local session unless one is given."""
+    session = session or spark_session()
+    try:
+        con = ibis.pyspark.connect(session)
+    except ImportError as exc:  # pragma: no cover - the extra pulls both in
+        raise MissingExtraError("pip install 'entrepot[spark]'") from exc
+    return Backend("spark", con)
+
+
+def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TABLES) -> None:
+    """Copy the store's tables into another backend (for running on Spark from a store)."""
+    for name in tables:
+        backend.load(name, store.con.execute(f"SELECT * FROM {name}").arrow())
+
+
+def connect(name: str, store: Store) -> Backend:
+    """The backend called ``name`` over ``store``'s data."""
+    if name == "duckdb":
+        return duckdb_backend(store)
+    if name == "spark":
+        backend = spark_backend()
+        copy_store(store, backend)
+        return backend
+    raise BackendError(f"Unknown backend {name!r}; choose one of {', '.join(BACKENDS)}.")

@@ -1,0 +1,290 @@
+"""The command line: each command parses its options, calls one library function and
+renders the result (or the error, without a traceback, exiting non-zero)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import EntrepotError, RejectedRowsError
+from .periods import Period
+from .store import STORE_ENV, Store, default_store_path
+
+app = typer.Typer(
+    help="entrepot: external merchandise trade statistics from the records up.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+classifications_app = typer.Typer(help="Load and inspect classifications (HS → SITC, partners).")
+app.add_typer(classifications_app, name="classifications")
+
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    store: Path | None = None
+
+
+state = _State()
+
+
+def friendly(func: F) -> F:
+    """Print entrepot errors as one message and exit 1 (2 for rejected rows)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RejectedRowsError as exc:
+            err.print(f"[yellow]{exc}[/]")
+            raise typer.Exit(2) from None
+        except EntrepotError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help=f"The store file [default: ${STORE_ENV} or ./entrepot.duckdb].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    state.store = store
+
+
+def store_path() -> Path:
+    return state.store or default_store_path()
+
+
+def open_store(read_only: bool = False) -> Store:
+    return Store(store_path(), read_only=read_only)
+
+
+def parse_period(text: str) -> Period:
+    return Period.parse(text)
+
+
+@contextmanager
+def progress_bar(transient: bool = True) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=not err.is_terminal,
+    ) as bar:
+        yield bar
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+.1f}%"
+
+
+def money(value: float) -> str:
+    """HK$ in billions or millions, as a release writes them."""
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.1f} bn"
+    return f"{value / 1e6:,.1f} mn"
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# -- ingest ------------------------------------------------------------------------------
+
+
+def _parse_map(entries: list[str]) -> dict[str, str]:
+    from .errors import MappingError
+
+    mapping = {}
+    for entry in entries:
+        column, sep, field = entry.partition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise MappingError(f"--map {entry!r} is not COLUMN=FIELD (e.g. --map hs_code=commodity).")
+        mapping[column.strip()] = field.strip()
+    return mapping
+
+
+@app.command()
+@friendly
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="CSV, Parquet, Excel or HSCCIT/HSCOIT/HSCOCCIT.DAT files.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD: read a source column as a record field (repeatable)."),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Month of fixed-width files whose name lacks YYYYMM.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Store nothing if any row is rejected.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the reject report [default: rejects-<load>.csv beside the store]."),
+    ] = None,
+) -> None:
+    """Load trade records into the store: one transaction, bad rows reported and kept."""
+    from .ingest import ingest as run_ingest
+    from .ingest import write_reject_report
+
+    mapping = _parse_map(map_ or [])
+    month = parse_period(period) if period else None
+    with open_store() as store, progress_bar() as bar:
+        tasks: dict[Path, Any] = {}
+
+        def on_progress(source: Any, fraction: float) -> None:
+            if source.path not in tasks:
+                tasks[source.path] = bar.add_task(f"reading {source.path.name}", total=1.0)
+            bar.update(tasks[source.path], completed=fraction)
+
+        report = run_ingest(store, files, mapping=mapping, period=month, strict=strict, progress=on_progress)
+        if report.rows_rejected:
+            target = rejects or store_path().parent / f"rejects-{report.load_id}.csv"
+            write_reject_report(store, report, target)
+    _print_load(report)
+    if report.rows_rejected:
+        raise RejectedRowsError(
+            f"{report.rows_rejected:,} row(s) rejected; see {report.reject_report}.", report
+        )
+
+
+def _print_load(report: Any) -> None:
+    stored = "stored" if report.rows_stored or not report.rows_rejected else "stored (--strict: none)"
+    console.print(
+        f"Load {report.load_id}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
+        f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth HK${money(report.value)}."
+    )
+    for path, flows in report.superseded.items():
+        console.print(f"  {Path(path).name}: {', '.join(flows)} superseded by a richer file in this load.")
+    for rev in report.revisions:
+        console.print(
+            f"  revised {rev.period} {rev.flow}: HK${money(rev.old_value)} → HK${money(rev.new_value)}"
+        )
+    if report.rejects:
+        table = Table("file", "line", "field", "value", "reason", title="First rejected rows")
+        for r in report.rejects[:10]:
+            table.add_row(Path(r.file).name, str(r.line), r.field, r.value or "", r.reason)
+        err.print(table)
+
+
+# -- summary -----------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def summary(
+    period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    by: Annotated[
+        str | None,
+        typer.Option(help="Break down by division, section, partner, region or mode."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Rows to show in a breakdown table.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (HK$, unrounded %).")] = False,
+    backend: Annotated[str, typer.Option(help="Engine: duckdb or spark.")] = "duckdb",
+) -> None:
+    """Values for the month and the year to date, with year-on-year changes."""
+    from .analysis.summary import breakdown
+    from .analysis.summary import summary as run_summary
+    from .backends import connect
+
+    month = parse_period(period)
+    with open_store(read_only=True) as store:
+        engine = connect(backend, store)
+        if by:
+            rows = breakdown(engine, month, by)
+        else:
+            result = run_summary(engine, month)
+    if by:
+        if as_json:
+            print_json([r.as_dict() for r in rows])
+        else:
+            _print_breakdown(month, by, rows[:top], len(rows))
+        return
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        _print_summary(result)
+
+
+_LABELS = {
+    "total_exports": "Total exports",
+    "domestic_exports": "  Domestic exports",
+    "re_exports": "  Re-exports",
+    "imports": "Imports",
+}
+
+
+def _print_summary(result: Any) -> None:
+    ytd = f"Jan–{result.period.month:02d} {result.period.year}" if result.period.month > 1 else "January"
+    table = Table(title=f"External merchandise trade, {result.period} (HK$)")
+    for col in ("", "month", "YoY", ytd, "YoY"):
+        table.add_column(col, justify="left" if not col else "right")
+    for m, label in _LABELS.items():
+        table.add_row(
+            label,
+            money(result.month.values[m]),
+            pct(result.month.yoy_pct[m]),
+            money(result.year_to_date.values[m]),
+            pct(result.year_to_date.yoy_pct[m]),
+        )
+    table.add_row(
+        "Visible trade balance",
+        money(result.month.balance),
+        "",
+        money(result.year_to_date.balance),
+        "",
+    )
+    table.add_row(
+        "  as % of imports",
+        pct(result.month.balance_pct_of_imports).lstrip("+"),
+        "",
+        pct(result.year_to_date.balance_pct_of_imports).lstrip("+"),
+        "",
+    )
+    console.print(table)
+    if result.note:
+        console.print(result.note)
+
+
+def _print_breakdown(period: Period, by: str, rows: list[Any], total: int) -> None:
+    table = Table(title=f"Trade by {by}, {period} (HK$; {len(rows)} of {total} shown)")
+    for col in (by, "name", "total exports", "YoY", "imports", "YoY", "exports YTD", "YoY"):
+        table.add_column(col, justify="left" if col in (by, "name") else "right")
+    for r in rows:
+        table.add_row(
+            r.key,
+            r.label if r.label != r.key else "",
+            money(r.month.values["total_exports"]),
+            pct(r.month.yoy_pct["total_exports"]),
+            money(r.month.values["imports"]),
+            pct(r.month.yoy_pct["imports"]),
+            money(r.year_to_date.values["total_exports"]),
+            pct(r.year_to_date.yoy_pct["total_exports"]),
+        )
+    console.print(table)

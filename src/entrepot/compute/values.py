@@ -1,0 +1,122 @@
+"""Value tables: trade values by flow, month and breakdown, with year-on-year changes.
+
+Everything here builds Ibis expressions over the store's tables and never executes.
+Total exports are domestic exports plus re-exports; the visible trade balance is total
+exports minus imports. Year-on-year changes join on ``period - 100`` (the same month a year
+earlier, since periods are YYYYMM), never on a row offset: months can be missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from ..classifications import classify_commodities, classify_partners, commodity_classes
+from ..errors import InputError
+from ..schema import EXPORT_FLOWS
+
+MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
+BREAKDOWNS: tuple[str, ...] = ("division", "section", "partner", "region", "mode")
+
+
+def by_flow(cells: ir.Table, keys: Sequence[str] = ()) -> ir.Table:
+    """One row per period (and key) with each measure as a column, plus the balance."""
+    flow = cells.flow
+    sums = {
+        "domestic_exports": (flow == "domestic_exports").ifelse(cells.value, 0.0).sum(),
+        "re_exports": (flow == "re_exports").ifelse(cells.value, 0.0).sum(),
+        "total_exports": flow.isin(EXPORT_FLOWS).ifelse(cells.value, 0.0).sum(),
+        "imports": (flow == "imports").ifelse(cells.value, 0.0).sum(),
+    }
+    table = cells.group_by(["period", *keys]).aggregate(**sums)
+    return table.mutate(balance=table.total_exports - table.imports)
+
+
+def keyed(
+    cells: ir.Table,
+    by: str,
+    *,
+    commodity_sitc: ir.Table | None = None,
+    sitc: ir.Table | None = None,
+    partners: ir.Table | None = None,
+) -> ir.Table:
+    """``cells`` with ``key`` and ``label`` columns for the breakdown ``by``."""
+    if by == "mode":
+        label = cells.mode.fill_null("not stated")
+        return cells.mutate(key=label, label=label)
+    if by in ("partner", "region"):
+        if partners is None:
+            raise InputError(f"The {by} breakdown needs the partners table.")
+        named = classify_partners(cells, partners)
+        if by == "partner":
+            return named.mutate(key=named.partner, label=named.partner_name)
+        return named.mutate(key=named.region, label=named.region)
+    if by in ("division", "section", "group"):
+        if commodity_sitc is None or sitc is None:
+            raise InputError(f"The {by} breakdown needs the SITC classification tables.")
+        classes = commodity_classes_from(commodity_sitc, sitc)
+        named = classify_commodities(cells, classes)
+        code = named[by].fill_null("unclassified")
+        return named.mutate(key=code, label=named[f"{by}_name"].fill_null(code))
+    raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
+
+
+def commodity_classes_from(commodity_sitc: ir.Table, sitc: ir.Table) -> ir.Table:
+    """Commodity → SITC section, division, group with names (see classifications)."""
+    return commodity_classes(_TwoTables(commodity_sitc, sitc))
+
+
+class _TwoTables:
+    """Adapts two table expressions to the ``con.table(name)`` lookup classifications uses."""
+
+    def __init__(self, commodity_sitc: ir.Table, sitc: ir.Table) -> None:
+        self._tables = {"commodity_sitc": commodity_sitc, "sitc": sitc}
+
+    def table(self, name: str) -> ir.Table:
+        return self._tables[name]
+
+
+def with_yoy(table: ir.Table, keys: Sequence[str] = (), measures: Sequence[str] = MEASURES) -> ir.Table:
+    """Add ``<measure>_prev`` and ``<measure>_yoy_pct`` from the same month a year earlier."""
+    prev = table.select(
+        "period", *keys, *[table[m].name(f"{m}_prev") for m in (*measures, "balance")]
+    ).rename(period_prev="period", **{f"{k}_prev_key": k for k in keys})
+    cond = [table.period - 100 == prev.period_prev] + [
+        table[k] == prev[f"{k}_prev_key"] for k in keys
+    ]
+    joined = table.left_join(prev, cond).drop("period_prev", *[f"{k}_prev_key" for k in keys])
+    return joined.mutate(
+        **{f"{m}_yoy_pct": growth_pct(joined[m], joined[f"{m}_prev"]) for m in measures}
+    )
+
+
+def growth_pct(now: ir.NumericValue, before: ir.NumericValue) -> ir.NumericValue:
+    """Percentage change; null when the base is missing or zero."""
+    return ibis.ifelse(before.isnull() | (before == 0), ibis.null(), (now / before - 1) * 100)
+
+
+def year_to_date(table: ir.Table, period_key: int, keys: Sequence[str] = ()) -> ir.Table:
+    """Sums from January to ``period_key`` (YYYYMM) and the same months a year earlier."""
+    year_start = period_key // 100 * 100 + 1
+    measures = (*MEASURES, "balance")
+
+    def window(start: int, end: int, suffix: str) -> ir.Table:
+        rows = table.filter(table.period.between(start, end))
+        return rows.group_by(list(keys)).aggregate(
+            **{f"{m}{suffix}": rows[m].sum() for m in measures},
+            **{f"months{suffix}": rows.period.nunique()},
+        )
+
+    now = window(year_start, period_key, "")
+    before = window(year_start - 100, period_key - 100, "_prev")
+    if keys:
+        before = before.rename(**{f"{k}_prev_key": k for k in keys})
+        joined = now.left_join(before, [now[k] == before[f"{k}_prev_key"] for k in keys])
+        joined = joined.drop(*[f"{k}_prev_key" for k in keys])
+    else:
+        joined = now.cross_join(before)
+    return joined.mutate(
+        **{f"{m}_yoy_pct": growth_pct(joined[m], joined[f"{m}_prev"]) for m in MEASURES}
+    )

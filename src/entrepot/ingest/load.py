@@ -1,0 +1,308 @@
+"""Load: stage every source, check it, and store it as monthly cells in one transaction.
+
+Rows in = rows stored + rows rejected, always. Rejected rows go to the store's ``rejects``
+table and to a report; a (period, flow) that is already stored is replaced, and the
+replacement is recorded in ``revisions``. Any failure rolls the whole load back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ..errors import EntrepotError, StoreError
+from ..periods import Period
+from ..schema import CELL_KEY, FIELD_NAMES, LINE
+from ..store import Store
+from . import fixedwidth
+from .checks import RULES
+from .readers import PROBLEM, Source, open_source
+
+FileProgress = Callable[[Source, float], None]
+SHOWN_REJECTS = 1000
+"""Rejects kept on the report object; the store and the report file hold all of them."""
+
+# Flow spellings accepted besides the canonical names.
+_FLOW_ALIASES = {
+    "import": "imports",
+    "im": "imports",
+    "domestic_export": "domestic_exports",
+    "dx": "domestic_exports",
+    "re_export": "re_exports",
+    "reexports": "re_exports",
+    "reexport": "re_exports",
+    "rx": "re_exports",
+}
+
+
+@dataclass(frozen=True)
+class Reject:
+    file: str
+    line: int
+    field: str
+    value: str | None
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    period: Period
+    flow: str
+    old_value: float
+    new_value: float
+    old_cells: int
+    new_cells: int
+
+
+@dataclass
+class LoadReport:
+    """What one load did."""
+
+    load_id: int | None
+    files: list[str]
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    cells: int = 0
+    value: float = 0.0
+    rejects: list[Reject] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    superseded: dict[str, list[str]] = field(default_factory=dict)
+    reject_report: Path | None = None
+    committed: bool = False
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_stored + self.rows_rejected
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    period: Period | None = None,
+    strict: bool = False,
+    progress: FileProgress | None = None,
+    fail_after_batches: int | None = None,
+) -> LoadReport:
+    """Load ``paths`` into ``store`` as one transaction and return what happened.
+
+    With ``strict``, a load with any rejected row stores no cells (the rejects are still
+    recorded). ``fail_after_batches`` exists for tests: it raises midway through a load to
+    show that nothing is written.
+    """
+    paths = [Path(p) for p in paths]
+    skips = fixedwidth.superseded_flows([p for p in paths if fixedwidth.layout_for(p)])
+    sources = [
+        open_source(p, mapping=mapping, period=period, skip_flows=skips.get(p, frozenset()))
+        for p in paths
+    ]
+    report = LoadReport(None, [str(p) for p in paths])
+    for path, flows in skips.items():
+        if flows:
+            report.superseded[str(path)] = sorted(flows)
+    con = store.con
+    try:
+        _stage(con, sources, progress, fail_after_batches)
+        _check(con)
+        _fill_counts(con, report)
+        report.rejects = [
+            Reject(*row) for row in con.execute(_REJECTS_SQL + f" LIMIT {SHOWN_REJECTS}").fetchall()
+        ]
+        with store.transaction():
+            _commit(con, report, strict)
+        report.committed = True
+    except duckdb.Error as exc:
+        raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
+    finally:
+        con.execute("DROP VIEW IF EXISTS _staged")
+        for name in ("_staging", "_new_cells", "_violations"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+    return report
+
+
+# -- staging ----------------------------------------------------------------------------
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    progress: FileProgress | None,
+    fail_after_batches: int | None,
+) -> None:
+    cols = ", ".join(f"{name} VARCHAR" for name in FIELD_NAMES)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {cols}, "
+        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT)"
+    )
+    row = 0
+    batches = 0
+    names = ", ".join([*FIELD_NAMES, LINE, PROBLEM])
+    for source in sources:
+        file = str(source.path)
+        on_progress = (lambda f, s=source: progress(s, f)) if progress else None
+        for batch in source.batches(on_progress):
+            if fail_after_batches is not None and batches >= fail_after_batches:
+                raise EntrepotError(f"load stopped on purpose after {batches} batch(es)")
+            con.register("_batch", batch)
+            con.execute(
+                f"INSERT INTO _staging SELECT ?, {names}, {row} + row_number() OVER () "
+                "FROM _batch",
+                [file],
+            )
+            con.unregister("_batch")
+            row += batch.num_rows
+            batches += 1
+
+
+def _normalised_flow() -> str:
+    base = "replace(replace(lower(trim(flow)), '-', '_'), ' ', '_')"
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _FLOW_ALIASES.items())
+    return f"CASE {base} {cases} ELSE {base} END"
+
+
+def _check(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW _staged AS
+        SELECT *, {_normalised_flow()} AS n_flow,
+            CASE WHEN record_id IS NOT NULL AND row_number() OVER w > 1
+                 THEN first_value(_row) OVER w END AS _first_row,
+            first_value(file) OVER w AS _first_file,
+            first_value({LINE}) OVER w AS _first_line
+        FROM _staging
+        WINDOW w AS (PARTITION BY record_id ORDER BY _row
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"""
+    )
+    parts = [
+        f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
+        f"{'NULL' if r.field == 'line' else r.field} AS value, "
+        f"'{r.name}' AS rule, {r.reason} AS reason FROM _staged WHERE {r.bad}"
+        for r in RULES
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + " UNION ALL ".join(parts))
+
+
+_REJECTS_SQL = (
+    "SELECT file, line, field, value, rule, reason FROM _violations ORDER BY _row, rule"
+)
+
+
+def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    report.rows_read = int(con.execute("SELECT count(*) FROM _staging").fetchone()[0])  # type: ignore[index]
+    report.rows_rejected = int(
+        con.execute("SELECT count(DISTINCT _row) FROM _violations").fetchone()[0]  # type: ignore[index]
+    )
+    report.rows_stored = report.rows_read - report.rows_rejected
+
+
+def _cells_sql() -> str:
+    key = {
+        "period": "CAST(replace(trim(period), '-', '') AS INTEGER)",
+        "flow": "n_flow",
+        "commodity": "trim(commodity)",
+        "partner": "upper(trim(partner))",
+        "consignment": "nullif(upper(trim(consignment)), '')",
+        "origin": "nullif(upper(trim(origin)), '')",
+        "mode": "nullif(lower(trim(mode)), '')",
+        "unit": "nullif(upper(trim(unit)), '')",
+    }
+    select = ", ".join(f"{expr} AS {name}" for name, expr in key.items())
+    num = "CAST(replace({0}, ',', '') AS DOUBLE)"
+    return f"""
+        SELECT {", ".join(CELL_KEY)},
+            sum(value) AS value, sum(quantity) AS quantity, sum(net_weight) AS net_weight,
+            count(*) AS records
+        FROM (
+            SELECT {select}, {num.format("value")} AS value,
+                {num.format("nullif(trim(quantity), '')")} AS quantity,
+                {num.format("nullif(trim(net_weight), '')")} AS net_weight
+            FROM _staged
+            WHERE _row NOT IN (SELECT _row FROM _violations)
+        )
+        GROUP BY ALL"""
+
+
+# -- the transaction --------------------------------------------------------------------
+
+
+def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) -> None:
+    load_id = int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0])  # type: ignore[index]
+    report.load_id = load_id
+    started = datetime.now()
+    store_nothing = strict and report.rows_rejected > 0
+    if store_nothing:
+        report.rows_stored = 0
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _new_cells AS {_cells_sql()}")
+        _revise(con, report, load_id, started)
+        con.execute(
+            f"DELETE FROM cells WHERE (period, flow) IN (SELECT DISTINCT period, flow FROM _new_cells)"
+        )
+        con.execute(
+            f"INSERT INTO cells SELECT {', '.join(CELL_KEY)}, value, quantity, net_weight, "
+            f"records, {load_id} FROM _new_cells"
+        )
+        cells, value = con.execute("SELECT count(*), coalesce(sum(value), 0) FROM _new_cells").fetchone()  # type: ignore[misc]
+        report.cells, report.value = int(cells), float(value)
+    con.execute(
+        f"INSERT INTO rejects SELECT {load_id}, file, line, field, value, rule, reason "
+        "FROM _violations ORDER BY _row, rule"
+    )
+    con.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            started,
+            datetime.now(),
+            "; ".join(report.files),
+            report.rows_read,
+            report.rows_stored,
+            report.rows_rejected,
+            report.cells,
+            report.value,
+        ],
+    )
+
+
+def _revise(con: duckdb.DuckDBPyConnection, report: LoadReport, load_id: int, when: datetime) -> None:
+    rows = con.execute(
+        """WITH new AS (SELECT period, flow, sum(value) AS value, count(*) AS n
+                        FROM _new_cells GROUP BY ALL),
+                old AS (SELECT period, flow, sum(value) AS value, count(*) AS n,
+                               max(load_id) AS load_id
+                        FROM cells WHERE (period, flow) IN (SELECT period, flow FROM new)
+                        GROUP BY ALL)
+           SELECT old.period, old.flow, old.load_id, old.value, new.value, old.n, new.n
+           FROM old JOIN new USING (period, flow) ORDER BY old.period, old.flow"""
+    ).fetchall()
+    first = int(con.execute("SELECT coalesce(max(revision_id), 0) FROM revisions").fetchone()[0])  # type: ignore[index]
+    for i, (period, flow, old_load, old_value, new_value, old_n, new_n) in enumerate(rows, 1):
+        con.execute(
+            "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [first + i, load_id, period, flow, when, "; ".join(report.files), old_load,
+             old_value, new_value, old_n, new_n],
+        )
+        report.revisions.append(
+            Revision(Period.from_key(period), flow, old_value, new_value, old_n, new_n)
+        )
+
+
+def write_reject_report(store: Store, report: LoadReport, path: Path) -> Path:
+    """Write every reject of the load as CSV: file, line, field, value, rule, reason."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store.con.execute(
+        f"COPY (SELECT file, line, field, value, rule, reason FROM rejects "
+        f"WHERE load_id = {int(report.load_id or 0)}) TO '{_sql_path(path)}' (HEADER, DELIMITER ',')"
+    )
+    report.reject_report = path
+    return path
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
