@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from .errors import BackendError, MissingExtraError
 from .store import Store
@@ -53,8 +54,13 @@ class Backend:
                 raise BackendError(f"Spark failed: {exc}") from exc
             raise
 
-    def load(self, name: str, data: pd.DataFrame | Any) -> ibis.Table:
-        """Create (or replace) a table from a DataFrame or Arrow table."""
+    def load(self, name: str, data: pa.Table) -> ibis.Table:
+        """Create (or replace) a table from an Arrow table (Spark: a temporary view)."""
+        if self.name == "spark":
+            # Arrow keeps the column types (an all-null column stays text), and a view
+            # keeps tests and one-off runs from writing a warehouse to disk.
+            self.con._session.createDataFrame(data).createOrReplaceTempView(name)
+            return self.con.table(name)
         return self.con.create_table(name, data, overwrite=True)
 
 
@@ -99,7 +105,7 @@ def spark_backend(session: SparkSession | None = None) -> Backend:
 def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TABLES) -> None:
     """Copy the store's tables into another backend (for running on Spark from a store)."""
     for name in tables:
-        backend.load(name, store.con.execute(f"SELECT * FROM {name}").arrow())
+        backend.load(name, store.con.execute(f"SELECT * FROM {name}").fetch_arrow_table())
 
 
 def connect(name: str, store: Store) -> Backend:

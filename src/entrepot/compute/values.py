@@ -104,7 +104,8 @@ def year_to_date(table: ir.Table, period_key: int, keys: Sequence[str] = ()) -> 
 
     def window(start: int, end: int, suffix: str) -> ir.Table:
         rows = table.filter(table.period.between(start, end))
-        return rows.group_by(list(keys)).aggregate(
+        return rows.aggregate(
+            by=list(keys),
             **{f"{m}{suffix}": rows[m].sum() for m in measures},
             **{f"months{suffix}": rows.period.nunique()},
         )
