@@ -125,7 +125,9 @@ def _parse_map(entries: list[str]) -> dict[str, str]:
     for entry in entries:
         column, sep, field = entry.partition("=")
         if not sep or not column.strip() or not field.strip():
-            raise MappingError(f"--map {entry!r} is not COLUMN=FIELD (e.g. --map hs_code=commodity).")
+            raise MappingError(
+                f"--map {entry!r} is not COLUMN=FIELD (e.g. --map hs_code=commodity)."
+            )
         mapping[column.strip()] = field.strip()
     return mapping
 
@@ -133,20 +135,24 @@ def _parse_map(entries: list[str]) -> dict[str, str]:
 @app.command()
 @friendly
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="CSV, Parquet, Excel or HSCCIT/HSCOIT/HSCOCCIT.DAT files.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV, Parquet, Excel or HSCCIT/HSCOIT/HSCOCCIT.DAT files.")
+    ],
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", help="COLUMN=FIELD: read a source column as a record field (repeatable)."),
+        typer.Option(
+            "--map", help="COLUMN=FIELD: read a source column as a record field (repeatable)."
+        ),
     ] = None,
     period: Annotated[
         str | None, typer.Option(help="Month of fixed-width files whose name lacks YYYYMM.")
     ] = None,
-    strict: Annotated[
-        bool, typer.Option(help="Store nothing if any row is rejected.")
-    ] = False,
+    strict: Annotated[bool, typer.Option(help="Store nothing if any row is rejected.")] = False,
     rejects: Annotated[
         Path | None,
-        typer.Option(help="Where to write the reject report [default: rejects-<load>.csv beside the store]."),
+        typer.Option(
+            help="Where to write the reject report [default: rejects-<load>.csv beside the store]."
+        ),
     ] = None,
 ) -> None:
     """Load trade records into the store: one transaction, bad rows reported and kept."""
@@ -163,7 +169,9 @@ def ingest(
                 tasks[source.path] = bar.add_task(f"reading {source.path.name}", total=1.0)
             bar.update(tasks[source.path], completed=fraction)
 
-        report = run_ingest(store, files, mapping=mapping, period=month, strict=strict, progress=on_progress)
+        report = run_ingest(
+            store, files, mapping=mapping, period=month, strict=strict, progress=on_progress
+        )
         if report.rows_rejected:
             target = rejects or store_path().parent / f"rejects-{report.load_id}.csv"
             write_reject_report(store, report, target)
@@ -175,13 +183,17 @@ def ingest(
 
 
 def _print_load(report: Any) -> None:
-    stored = "stored" if report.rows_stored or not report.rows_rejected else "stored (--strict: none)"
+    stored = (
+        "stored" if report.rows_stored or not report.rows_rejected else "stored (--strict: none)"
+    )
     console.print(
         f"Load {report.load_id}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
         f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth HK${money(report.value)}."
     )
     for path, flows in report.superseded.items():
-        console.print(f"  {Path(path).name}: {', '.join(flows)} superseded by a richer file in this load.")
+        console.print(
+            f"  {Path(path).name}: {', '.join(flows)} superseded by a richer file in this load."
+        )
     for rev in report.revisions:
         console.print(
             f"  revised {rev.period} {rev.flow}: HK${money(rev.old_value)} → HK${money(rev.new_value)}"
@@ -241,7 +253,11 @@ _LABELS = {
 
 
 def _print_summary(result: Any) -> None:
-    ytd = f"Jan–{result.period.month:02d} {result.period.year}" if result.period.month > 1 else "January"
+    ytd = (
+        f"Jan–{result.period.month:02d} {result.period.year}"
+        if result.period.month > 1
+        else "January"
+    )
     table = Table(title=f"External merchandise trade, {result.period} (HK$)")
     for col in ("", "month", "YoY", ytd, "YoY"):
         table.add_column(col, justify="left" if not col else "right")
@@ -288,3 +304,147 @@ def _print_breakdown(period: Period, by: str, rows: list[Any], total: int) -> No
             pct(r.year_to_date.yoy_pct["total_exports"]),
         )
     console.print(table)
+
+
+# -- sample ------------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def sample(
+    out: Annotated[
+        Path, typer.Option(help="Directory to write the records and classifications to.")
+    ],
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same records.")
+    ] = 2025,
+    start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2023-01",
+    end: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "2025-12",
+    scale: Annotated[float, typer.Option(help="Size factor: 1 gives about a million rows.")] = 1.0,
+    format: Annotated[
+        str, typer.Option(help="csv, parquet or csd (the office's fixed-width files).")
+    ] = "parquet",
+) -> None:
+    """Write a synthetic, calibrated Hong Kong-like sample of monthly trade records."""
+    from .sample import generate
+
+    first, last = parse_period(start), parse_period(end)
+    with progress_bar() as bar:
+        task = bar.add_task("generating months", total=None)
+        result = generate(
+            out,
+            seed=seed,
+            start=first,
+            end=last,
+            scale=scale,
+            format=format,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console.print(
+        f"Wrote {result.rows:,} records for {result.periods} months ({first} to {last}) "
+        f"to {', '.join(str(p) for p in result.records[:3])}"
+        f"{' …' if len(result.records) > 3 else ''}; classifications in {result.classifications}."
+    )
+
+
+# -- classifications ---------------------------------------------------------------------
+
+
+@classifications_app.command("load")
+@friendly
+def classifications_load(
+    files: Annotated[list[Path], typer.Argument(help="Classification files or directories.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="Force the kind instead of recognising it (see 'classifications kinds')."
+        ),
+    ] = None,
+) -> None:
+    """Load HS→SITC tables, SITC names and partner lists (all files or none)."""
+    from .classifications import load_classifications
+
+    with open_store() as store:
+        loads = load_classifications(store, files, kind=kind)
+    table = Table("file", "kind", "rows", "overrides applied", title="Classifications loaded")
+    for item in loads:
+        table.add_row(str(item.path), item.kind, f"{item.rows:,}", f"{item.overrides_applied:,}")
+    console.print(table)
+
+
+@classifications_app.command("show")
+@friendly
+def classifications_show() -> None:
+    """How many codes of each classification the store holds, and the overrides applied."""
+    with open_store(read_only=True) as store:
+        counts = {
+            "commodity → SITC": store.count("commodity_sitc"),
+            "SITC codes with names": store.count("sitc"),
+            "partners": store.count("partners"),
+            "transport modes": store.count("modes"),
+        }
+        overrides = store.query(
+            "SELECT commodity, published_sitc, sitc, reason FROM classification_overrides "
+            "ORDER BY commodity LIMIT 20"
+        )
+    table = Table("classification", "codes", title=f"Classifications in {store_path()}")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    if overrides:
+        o = Table("commodity", "published SITC", "applied SITC", "why", title="Overrides")
+        for row in overrides:
+            o.add_row(*[str(v) for v in row])
+        console.print(o)
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def history(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Loads and revisions: what was loaded when, and which periods were replaced."""
+    with open_store(read_only=True) as store:
+        loads = store.con.execute(
+            "SELECT load_id, finished, files, rows_read, rows_stored, rows_rejected, value "
+            "FROM loads ORDER BY load_id"
+        ).df()
+        revisions = store.con.execute(
+            "SELECT revision_id, load_id, period, flow, revised_at, old_value, new_value "
+            "FROM revisions ORDER BY revision_id"
+        ).df()
+    if as_json:
+        print_json(
+            {
+                "loads": json.loads(loads.to_json(orient="records", date_format="iso")),
+                "revisions": json.loads(revisions.to_json(orient="records", date_format="iso")),
+            }
+        )
+        return
+    table = Table("load", "finished", "files", "read", "stored", "rejected", "HK$", title="Loads")
+    for r in loads.itertuples(index=False):
+        table.add_row(
+            str(r.load_id),
+            f"{r.finished:%Y-%m-%d %H:%M}",
+            r.files,
+            f"{r.rows_read:,}",
+            f"{r.rows_stored:,}",
+            f"{r.rows_rejected:,}",
+            money(r.value),
+        )
+    console.print(table)
+    if len(revisions):
+        rev = Table("revision", "load", "period", "flow", "old HK$", "new HK$", title="Revisions")
+        for r in revisions.itertuples(index=False):
+            rev.add_row(
+                str(r.revision_id),
+                str(r.load_id),
+                str(Period.from_key(int(r.period))),
+                r.flow,
+                money(r.old_value),
+                money(r.new_value),
+            )
+        console.print(rev)

@@ -1,8 +1,10 @@
-"""Validation rules: one rule per kind of bad input, each a SQL test over the staged batch.
+"""Validation rules: one rule per kind of bad input, each a SQL test over the staged load.
 
-A rule names the field it checks, a condition that is true for a bad row, and the reason
-shown to the user. Rules run over the whole staged load at once (DuckDB, vectorised); a row
-that breaks any rule is rejected, and every broken rule is reported.
+Staging keeps every field as the text the file held and, beside it, the parsed form
+(``n_period``, ``n_flow``, ``n_value``, ``n_quantity``, ``n_net_weight``: null where the
+text does not parse), computed once per batch by :data:`PARSED`. A rule names the field it
+checks, a condition over those columns that is true for a bad row, and the reason shown to
+the user. A row that breaks any rule is rejected, and every broken rule is reported.
 """
 
 from __future__ import annotations
@@ -11,8 +13,40 @@ from dataclasses import dataclass
 
 from ..schema import FLOWS, MODES
 
-_flows = ", ".join(FLOWS)
-_modes = ", ".join(MODES)
+_FLOW_ALIASES = {
+    "import": "imports",
+    "im": "imports",
+    "domestic_export": "domestic_exports",
+    "dx": "domestic_exports",
+    "re_export": "re_exports",
+    "reexports": "re_exports",
+    "reexport": "re_exports",
+    "rx": "re_exports",
+}
+"""Flow spellings accepted besides the canonical names (after lower-casing, - and space → _)."""
+
+
+def _number(col: str) -> str:
+    # Thousands separators are accepted; NaN and infinity are not numbers here.
+    n = f"TRY_CAST(replace({col}, ',', '') AS DOUBLE)"
+    return f"CASE WHEN isfinite({n}) THEN {n} END"
+
+
+def _flow(col: str) -> str:
+    base = f"replace(replace(lower(trim({col})), '-', '_'), ' ', '_')"
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _FLOW_ALIASES.items())
+    return f"CASE {base} {cases} ELSE {base} END"
+
+
+PARSED: dict[str, str] = {
+    "n_period": "CASE WHEN regexp_full_match(trim(period), '\\d{4}-?(0[1-9]|1[0-2])') "
+    "THEN CAST(replace(trim(period), '-', '') AS INTEGER) END",
+    "n_flow": _flow("flow"),
+    "n_value": _number("value"),
+    "n_quantity": _number("quantity"),
+    "n_net_weight": _number("net_weight"),
+}
+"""Parsed columns staged beside the text, as SQL over the text fields."""
 
 
 @dataclass(frozen=True)
@@ -20,30 +54,27 @@ class Rule:
     name: str
     field: str
     bad: str
-    """SQL condition over the normalised staging columns, true for a bad row."""
+    """SQL condition over the staged columns, true for a bad row."""
     reason: str
     """SQL expression giving the message for a bad row."""
+    rows: str = "_staging"
+    """Where the rule looks: the staged rows, or a join that brings extra columns."""
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def _number(col: str) -> str:
-    return f"TRY_CAST(replace({col}, ',', '') AS DOUBLE)"
-
-
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _given(field: str) -> str:
+    return f"trim({field}) <> ''"
+
+
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "unreadable_record",
-        "line",
-        "_problem IS NOT NULL",
-        "_problem",
-    ),
+    Rule("unreadable_record", "line", "_problem IS NOT NULL", "_problem"),
     *(
         Rule(
             f"missing_{field}",
@@ -56,26 +87,26 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "malformed_period",
         "period",
-        "trim(period) <> '' AND NOT regexp_full_match(trim(period), '\\d{4}-?(0[1-9]|1[0-2])')",
+        f"{_given('period')} AND n_period IS NULL",
         _lit("is not a valid month: expected YYYY-MM, e.g. 2025-12"),
     ),
     Rule(
         "unknown_flow",
         "flow",
-        f"trim(flow) <> '' AND n_flow NOT IN ({_sql_list(FLOWS)})",
-        _lit(f"is not a known flow: expected one of {_flows}"),
+        f"{_given('flow')} AND n_flow NOT IN ({_sql_list(FLOWS)})",
+        _lit(f"is not a known flow: expected one of {', '.join(FLOWS)}"),
     ),
     Rule(
         "malformed_commodity",
         "commodity",
-        "trim(commodity) <> '' AND NOT regexp_full_match(trim(commodity), '\\d{6}|\\d{8}')",
+        f"{_given('commodity')} AND NOT regexp_full_match(trim(commodity), '\\d{{6}}|\\d{{8}}')",
         _lit("is not a commodity code: expected 8 digits (HKHS) or 6 digits (HS), as text"),
     ),
     *(
         Rule(
             f"malformed_{field}",
             field,
-            f"trim({field}) <> '' AND NOT regexp_full_match(upper(trim({field})), '[A-Z0-9]{{2,3}}')",
+            f"{_given(field)} AND NOT regexp_full_match(upper(trim({field})), '[A-Z0-9]{{2,3}}')",
             _lit("is not a country code: expected 2 or 3 letters or digits"),
         )
         for field in ("partner", "consignment", "origin")
@@ -83,35 +114,33 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "unknown_mode",
         "mode",
-        f"mode IS NOT NULL AND trim(mode) <> '' AND lower(trim(mode)) NOT IN ({_sql_list(MODES)})",
-        _lit(f"is not a transport mode: expected one of {_modes}"),
-    ),
-    Rule(
-        "non_numeric_value",
-        "value",
-        f"trim(value) <> '' AND ({_number('value')} IS NULL OR NOT isfinite({_number('value')}))",
-        _lit("is not a number: expected the value in HK$"),
-    ),
-    Rule(
-        "negative_value",
-        "value",
-        f"{_number('value')} < 0",
-        _lit("is negative: values are not negative"),
+        f"{_given('mode')} AND lower(trim(mode)) NOT IN ({_sql_list(MODES)})",
+        _lit(f"is not a transport mode: expected one of {', '.join(MODES)}"),
     ),
     *(
         Rule(
             f"non_numeric_{field}",
             field,
-            f"trim({field}) <> '' AND ({_number(field)} IS NULL OR NOT isfinite({_number(field)}))",
-            _lit(f"is not a number: expected the {what}"),
+            f"{_given(field)} AND n_{field} IS NULL",
+            _lit(f"is not a number: expected {what}"),
         )
-        for field, what in (("quantity", "quantity"), ("net_weight", "net weight in kg"))
+        for field, what in (
+            ("value", "the value in HK$"),
+            ("quantity", "the quantity"),
+            ("net_weight", "the net weight in kg"),
+        )
+    ),
+    Rule(
+        "negative_value",
+        "value",
+        "n_value < 0",
+        _lit("is negative: values are not negative"),
     ),
     *(
         Rule(
             f"negative_{field}",
             field,
-            f"{_number(field)} < 0",
+            f"n_{field} < 0",
             _lit("is negative: expected zero or more"),
         )
         for field in ("quantity", "net_weight")
@@ -119,15 +148,23 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "missing_quantity",
         "quantity",
-        "unit IS NOT NULL AND trim(unit) <> '' AND (quantity IS NULL OR trim(quantity) = '')",
+        f"{_given('unit')} AND (quantity IS NULL OR trim(quantity) = '')",
         "'is empty but the unit ' || trim(unit) || ' is declared: give the quantity or no unit'",
     ),
     Rule(
         "duplicate_record_id",
         "record_id",
-        "_first_row IS NOT NULL",
+        "TRUE",
         "'repeats the record id first seen at ' || _first_file || ' line ' || _first_line",
+        rows="_staging JOIN _duplicates USING (_row)",
     ),
 )
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
+
+DUPLICATES_SQL = """
+    SELECT _row, first_value(file) OVER w AS _first_file, first_value(_line) OVER w AS _first_line
+    FROM _staging WHERE record_id IS NOT NULL
+    WINDOW w AS (PARTITION BY record_id ORDER BY _row)
+    QUALIFY row_number() OVER w > 1"""
+"""Every record id seen before in the same load, with where it was first seen."""

@@ -13,30 +13,20 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from ..errors import EntrepotError, StoreError
 from ..periods import Period
 from ..schema import CELL_KEY, FIELD_NAMES, LINE
 from ..store import Store
 from . import fixedwidth
-from .checks import RULES
+from .checks import DUPLICATES_SQL, PARSED, RULES
 from .readers import PROBLEM, Source, open_source
 
 FileProgress = Callable[[Source, float], None]
 SHOWN_REJECTS = 1000
 """Rejects kept on the report object; the store and the report file hold all of them."""
-
-# Flow spellings accepted besides the canonical names.
-_FLOW_ALIASES = {
-    "import": "imports",
-    "im": "imports",
-    "domestic_export": "domestic_exports",
-    "dx": "domestic_exports",
-    "re_export": "re_exports",
-    "reexports": "re_exports",
-    "reexport": "re_exports",
-    "rx": "re_exports",
-}
 
 
 @dataclass(frozen=True)
@@ -121,8 +111,7 @@ def ingest(
     except duckdb.Error as exc:
         raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
     finally:
-        con.execute("DROP VIEW IF EXISTS _staged")
-        for name in ("_staging", "_new_cells", "_violations"):
+        for name in ("_staging", "_duplicates", "_new_cells", "_violations"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 
@@ -136,61 +125,47 @@ def _stage(
     progress: FileProgress | None,
     fail_after_batches: int | None,
 ) -> None:
-    cols = ", ".join(f"{name} VARCHAR" for name in FIELD_NAMES)
+    """Copy every source into ``_staging``: the text as read, and its parsed form."""
+    text_cols = ", ".join(f"{name} VARCHAR" for name in FIELD_NAMES)
+    parsed_types = {"n_period": "INTEGER", "n_flow": "VARCHAR"}
+    parsed_cols = ", ".join(f"{n} {parsed_types.get(n, 'DOUBLE')}" for n in PARSED)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {cols}, "
-        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT)"
+        f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {text_cols}, "
+        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT, {parsed_cols})"
     )
     row = 0
     batches = 0
     names = ", ".join([*FIELD_NAMES, LINE, PROBLEM])
+    parsed = ", ".join(PARSED.values())
     for source in sources:
         file = str(source.path)
         on_progress = (lambda f, s=source: progress(s, f)) if progress else None
         for batch in source.batches(on_progress):
             if fail_after_batches is not None and batches >= fail_after_batches:
                 raise EntrepotError(f"load stopped on purpose after {batches} batch(es)")
-            con.register("_batch", batch)
+            # The global row number travels with the batch: a window would serialise the insert.
+            numbered = batch.append_column("_row", pa.array(np.arange(row, row + batch.num_rows)))
+            con.register("_batch", numbered)
             con.execute(
-                f"INSERT INTO _staging SELECT ?, {names}, {row} + row_number() OVER () "
-                "FROM _batch",
-                [file],
+                f"INSERT INTO _staging SELECT ?, {names}, _row, {parsed} FROM _batch", [file]
             )
             con.unregister("_batch")
             row += batch.num_rows
             batches += 1
 
 
-def _normalised_flow() -> str:
-    base = "replace(replace(lower(trim(flow)), '-', '_'), ' ', '_')"
-    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _FLOW_ALIASES.items())
-    return f"CASE {base} {cases} ELSE {base} END"
-
-
 def _check(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW _staged AS
-        SELECT *, {_normalised_flow()} AS n_flow,
-            CASE WHEN record_id IS NOT NULL AND row_number() OVER w > 1
-                 THEN first_value(_row) OVER w END AS _first_row,
-            first_value(file) OVER w AS _first_file,
-            first_value({LINE}) OVER w AS _first_line
-        FROM _staging
-        WINDOW w AS (PARTITION BY record_id ORDER BY _row
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"""
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {DUPLICATES_SQL}")
     parts = [
         f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
         f"{'NULL' if r.field == 'line' else r.field} AS value, "
-        f"'{r.name}' AS rule, {r.reason} AS reason FROM _staged WHERE {r.bad}"
+        f"'{r.name}' AS rule, {r.reason} AS reason FROM {r.rows} WHERE {r.bad}"
         for r in RULES
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + " UNION ALL ".join(parts))
 
 
-_REJECTS_SQL = (
-    "SELECT file, line, field, value, rule, reason FROM _violations ORDER BY _row, rule"
-)
+_REJECTS_SQL = "SELECT file, line, field, value, rule, reason FROM _violations ORDER BY _row, rule"
 
 
 def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
@@ -201,9 +176,9 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     report.rows_stored = report.rows_read - report.rows_rejected
 
 
-def _cells_sql() -> str:
+def _cells_sql(any_rejected: bool) -> str:
     key = {
-        "period": "CAST(replace(trim(period), '-', '') AS INTEGER)",
+        "period": "n_period",
         "flow": "n_flow",
         "commodity": "trim(commodity)",
         "partner": "upper(trim(partner))",
@@ -213,18 +188,11 @@ def _cells_sql() -> str:
         "unit": "nullif(upper(trim(unit)), '')",
     }
     select = ", ".join(f"{expr} AS {name}" for name, expr in key.items())
-    num = "CAST(replace({0}, ',', '') AS DOUBLE)"
+    valid = "_staging ANTI JOIN _violations USING (_row)" if any_rejected else "_staging"
     return f"""
-        SELECT {", ".join(CELL_KEY)},
-            sum(value) AS value, sum(quantity) AS quantity, sum(net_weight) AS net_weight,
-            count(*) AS records
-        FROM (
-            SELECT {select}, {num.format("value")} AS value,
-                {num.format("nullif(trim(quantity), '')")} AS quantity,
-                {num.format("nullif(trim(net_weight), '')")} AS net_weight
-            FROM _staged
-            WHERE _row NOT IN (SELECT _row FROM _violations)
-        )
+        SELECT {select}, sum(n_value) AS value, sum(n_quantity) AS quantity,
+            sum(n_net_weight) AS net_weight, count(*) AS records
+        FROM {valid}
         GROUP BY ALL"""
 
 
@@ -239,16 +207,20 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
     if store_nothing:
         report.rows_stored = 0
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _new_cells AS {_cells_sql()}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _new_cells AS {_cells_sql(report.rows_rejected > 0)}"
+        )
         _revise(con, report, load_id, started)
         con.execute(
-            f"DELETE FROM cells WHERE (period, flow) IN (SELECT DISTINCT period, flow FROM _new_cells)"
+            "DELETE FROM cells WHERE (period, flow) IN (SELECT DISTINCT period, flow FROM _new_cells)"
         )
         con.execute(
             f"INSERT INTO cells SELECT {', '.join(CELL_KEY)}, value, quantity, net_weight, "
             f"records, {load_id} FROM _new_cells"
         )
-        cells, value = con.execute("SELECT count(*), coalesce(sum(value), 0) FROM _new_cells").fetchone()  # type: ignore[misc]
+        cells, value = con.execute(
+            "SELECT count(*), coalesce(sum(value), 0) FROM _new_cells"
+        ).fetchone()  # type: ignore[misc]
         report.cells, report.value = int(cells), float(value)
     con.execute(
         f"INSERT INTO rejects SELECT {load_id}, file, line, field, value, rule, reason "
@@ -270,7 +242,9 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
     )
 
 
-def _revise(con: duckdb.DuckDBPyConnection, report: LoadReport, load_id: int, when: datetime) -> None:
+def _revise(
+    con: duckdb.DuckDBPyConnection, report: LoadReport, load_id: int, when: datetime
+) -> None:
     rows = con.execute(
         """WITH new AS (SELECT period, flow, sum(value) AS value, count(*) AS n
                         FROM _new_cells GROUP BY ALL),
@@ -285,8 +259,19 @@ def _revise(con: duckdb.DuckDBPyConnection, report: LoadReport, load_id: int, wh
     for i, (period, flow, old_load, old_value, new_value, old_n, new_n) in enumerate(rows, 1):
         con.execute(
             "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [first + i, load_id, period, flow, when, "; ".join(report.files), old_load,
-             old_value, new_value, old_n, new_n],
+            [
+                first + i,
+                load_id,
+                period,
+                flow,
+                when,
+                "; ".join(report.files),
+                old_load,
+                old_value,
+                new_value,
+                old_n,
+                new_n,
+            ],
         )
         report.revisions.append(
             Revision(Period.from_key(period), flow, old_value, new_value, old_n, new_n)

@@ -119,12 +119,13 @@ def _resolve_columns(path: Path, columns: list[str], mapping: Mapping[str, str])
         if name not in resolved and name in lowered and lowered[name] not in resolved.values():
             resolved[name] = lowered[name]
     missing = [f for f in REQUIRED_FIELDS if f not in resolved]
+    unused = [c for c in columns if c not in resolved.values()]
     if missing:
         raise SourceError(
             f"{path}: required column(s) {', '.join(missing)} not found. "
             f"Existing columns: {', '.join(columns)}. "
             f"Name the matching column with --map COLUMN=FIELD (e.g. --map "
-            f"{columns[0] if columns else 'COLUMN'}={missing[0]})."
+            f"{unused[0] if unused else 'COLUMN'}={missing[0]})."
         )
     return resolved
 
@@ -242,7 +243,9 @@ def _excel(source: Source, report: Progress) -> Iterator[pa.RecordBatch]:
         header_row = next(rows, None)
         if header_row is None:
             raise SourceError(f"{source.path}: sheet {ws.title!r} is empty.")
-        header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header_row)]
+        header = [
+            str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header_row)
+        ]
         resolved = _resolve_columns(source.path, header, source.mapping)
         wanted = {name: header.index(col) for name, col in resolved.items()}
         total = max((ws.max_row or 2) - 1, 1)
@@ -251,7 +254,9 @@ def _excel(source: Source, report: Progress) -> Iterator[pa.RecordBatch]:
 
         def flush(first_line: int) -> pa.RecordBatch:
             data = {
-                col: pa.array([_cell_text(r[i]) if i < len(r) else None for r in buffer], pa.string())
+                col: pa.array(
+                    [_cell_text(r[i]) if i < len(r) else None for r in buffer], pa.string()
+                )
                 for col, i in ((resolved[n], wanted[n]) for n in resolved)
             }
             return _canonical(pa.RecordBatch.from_pydict(data), resolved, first_line)
