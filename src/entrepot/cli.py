@@ -372,6 +372,18 @@ def classifications_load(
     console.print(table)
 
 
+@classifications_app.command("kinds")
+@friendly
+def classifications_kinds() -> None:
+    """The kinds of classification file entrepot recognises, and their headers."""
+    from .classifications import KIND_HEADERS
+
+    table = Table("kind", "recognised by", title="Classification files")
+    for kind, headers in KIND_HEADERS.items():
+        table.add_row(kind, headers)
+    console.print(table)
+
+
 @classifications_app.command("show")
 @friendly
 def classifications_show() -> None:

@@ -56,29 +56,16 @@ def keyed(
     if by in ("division", "section", "group"):
         if commodity_sitc is None or sitc is None:
             raise InputError(f"The {by} breakdown needs the SITC classification tables.")
-        classes = commodity_classes_from(commodity_sitc, sitc)
+        classes = commodity_classes(commodity_sitc, sitc)
         named = classify_commodities(cells, classes)
         code = named[by].fill_null("unclassified")
         return named.mutate(key=code, label=named[f"{by}_name"].fill_null(code))
     raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
 
 
-def commodity_classes_from(commodity_sitc: ir.Table, sitc: ir.Table) -> ir.Table:
-    """Commodity → SITC section, division, group with names (see classifications)."""
-    return commodity_classes(_TwoTables(commodity_sitc, sitc))
-
-
-class _TwoTables:
-    """Adapts two table expressions to the ``con.table(name)`` lookup classifications uses."""
-
-    def __init__(self, commodity_sitc: ir.Table, sitc: ir.Table) -> None:
-        self._tables = {"commodity_sitc": commodity_sitc, "sitc": sitc}
-
-    def table(self, name: str) -> ir.Table:
-        return self._tables[name]
-
-
-def with_yoy(table: ir.Table, keys: Sequence[str] = (), measures: Sequence[str] = MEASURES) -> ir.Table:
+def with_yoy(
+    table: ir.Table, keys: Sequence[str] = (), measures: Sequence[str] = MEASURES
+) -> ir.Table:
     """Add ``<measure>_prev`` and ``<measure>_yoy_pct`` from the same month a year earlier."""
     prev = table.select(
         "period", *keys, *[table[m].name(f"{m}_prev") for m in (*measures, "balance")]
