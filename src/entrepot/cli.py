@@ -49,10 +49,10 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RejectedRowsError as exc:
-            err.print(f"[yellow]{exc}[/]")
+            err.print(f"[yellow]{exc}[/]", soft_wrap=True)
             raise typer.Exit(2) from None
         except EntrepotError as exc:
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

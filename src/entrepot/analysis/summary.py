@@ -149,11 +149,20 @@ def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
     )
     ytd = backend.execute(year_to_date(monthly, period.key, ["key", "label"]))
     comparable = not _missing_prior_months(periods, period)
-    ytd_rows = {(r.key, r.label): r for r in ytd.itertuples(index=False)}
-    rows = []
-    for r in month.to_dict("records"):
-        y = ytd_rows.get((r["key"], r["label"]))
-        ytd_fig = _figures(pd.Series(y._asdict()), comparable=comparable) if y else _figures(pd.Series(dtype=float))
-        rows.append(SummaryRow(str(r["key"]), str(r["label"]), _figures(pd.Series(r)), ytd_fig))
-    rows.sort(key=lambda row: (-row.month.values["total_exports"], -row.month.values["imports"], row.key))
+    empty = pd.Series(dtype=float)
+    month_rows = {(r["key"], r["label"]): pd.Series(r) for r in month.to_dict("records")}
+    ytd_rows = {(r["key"], r["label"]): pd.Series(r) for r in ytd.to_dict("records")}
+    # A key with trade earlier in the year but none this month still has a row.
+    rows = [
+        SummaryRow(
+            str(key),
+            str(label),
+            _figures(month_rows.get((key, label), empty)),
+            _figures(ytd_rows.get((key, label), empty), comparable=comparable),
+        )
+        for key, label in month_rows.keys() | ytd_rows.keys()
+    ]
+    rows.sort(
+        key=lambda row: (-row.month.values["total_exports"], -row.month.values["imports"], row.key)
+    )
     return rows
