@@ -31,7 +31,7 @@ check: $(STAMP)
 	$(BIN)/mypy src
 
 bench: $(STAMP)
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest_rate.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

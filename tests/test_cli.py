@@ -32,7 +32,7 @@ def test_public_api_is_pinned() -> None:
         "connect",
         "duckdb_backend",
         "generate_sample",
-        "ingest",
+        "ingest_files",
         "load_classifications",
         "spark_backend",
         "summary",
@@ -83,7 +83,7 @@ def test_rejected_rows_exit_2_and_write_the_report(tmp_path: Path) -> None:
     result = run(
         "--store",
         store,
-        "ingest",
+        "ingest_files",
         str(RECORDS / "bad" / "unknown_flow.csv"),
         "--rejects",
         str(report),

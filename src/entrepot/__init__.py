@@ -2,10 +2,10 @@
 
 The public surface is small and pinned (``__all__`` is checked by a test)::
 
-    from entrepot import Store, Period, ingest, summary, duckdb_backend
+    from entrepot import Period, Store, duckdb_backend, ingest_files, summary
 
     with Store("entrepot.duckdb") as store:
-        ingest(store, ["records.csv"])
+        ingest_files(store, ["records.csv"])
         print(summary(duckdb_backend(store), Period.parse("2025-12")).as_dict())
 """
 
@@ -13,7 +13,8 @@ from .analysis.summary import Summary, breakdown, summary
 from .backends import Backend, connect, duckdb_backend, spark_backend
 from .classifications import load_classifications
 from .errors import EntrepotError
-from .ingest import LoadReport, ingest
+from .ingest import LoadReport
+from .ingest import ingest as ingest_files
 from .periods import Period
 from .store import Store
 
@@ -30,7 +31,7 @@ __all__ = [
     "breakdown",
     "connect",
     "duckdb_backend",
-    "ingest",
+    "ingest_files",
     "load_classifications",
     "spark_backend",
     "summary",

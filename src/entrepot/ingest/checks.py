@@ -162,6 +162,10 @@ RULES: tuple[Rule, ...] = (
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
+ANY_BAD = " OR ".join(f"coalesce({r.bad}, false)" for r in RULES if r.rows == "_staging")
+"""True for a row that breaks any rule checkable within its batch (all but repeated ids).
+Staging computes it once per row, so the rules are spelled out only for flagged rows."""
+
 DUPLICATES_SQL = """
     SELECT _row, first_value(file) OVER w AS _first_file, first_value(_line) OVER w AS _first_line
     FROM _staging WHERE record_id IS NOT NULL

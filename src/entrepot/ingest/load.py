@@ -21,7 +21,7 @@ from ..periods import Period
 from ..schema import CELL_KEY, FIELD_NAMES, LINE
 from ..store import Store
 from . import fixedwidth
-from .checks import DUPLICATES_SQL, PARSED, RULES
+from .checks import ANY_BAD, DUPLICATES_SQL, PARSED, RULES
 from .readers import PROBLEM, Source, open_source
 
 FileProgress = Callable[[Source, float], None]
@@ -111,7 +111,7 @@ def ingest(
     except duckdb.Error as exc:
         raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
     finally:
-        for name in ("_staging", "_duplicates", "_new_cells", "_violations"):
+        for name in ("_staging", "_duplicates", "_replaced", "_violations"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 
@@ -131,12 +131,12 @@ def _stage(
     parsed_cols = ", ".join(f"{n} {parsed_types.get(n, 'DOUBLE')}" for n in PARSED)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {text_cols}, "
-        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT, {parsed_cols})"
+        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT, {parsed_cols}, _ok BOOLEAN)"
     )
     row = 0
     batches = 0
     names = ", ".join([*FIELD_NAMES, LINE, PROBLEM])
-    parsed = ", ".join(PARSED.values())
+    parsed = ", ".join(f"{expr} AS {name}" for name, expr in PARSED.items())
     for source in sources:
         file = str(source.path)
         on_progress = (lambda f, s=source: progress(s, f)) if progress else None
@@ -145,9 +145,13 @@ def _stage(
                 raise EntrepotError(f"load stopped on purpose after {batches} batch(es)")
             # The global row number travels with the batch: a window would serialise the insert.
             numbered = batch.append_column("_row", pa.array(np.arange(row, row + batch.num_rows)))
-            con.register("_batch", numbered)
+            # Small chunks let DuckDB check one batch on every core.
+            chunks = pa.Table.from_batches([numbered]).to_batches(max_chunksize=32_768)
+            con.register("_batch", pa.Table.from_batches(chunks))
             con.execute(
-                f"INSERT INTO _staging SELECT ?, {names}, _row, {parsed} FROM _batch", [file]
+                f"INSERT INTO _staging SELECT *, NOT ({ANY_BAD}) FROM "
+                f"(SELECT ?, {names}, _row, {parsed} FROM _batch)",
+                [file],
             )
             con.unregister("_batch")
             row += batch.num_rows
@@ -155,11 +159,15 @@ def _stage(
 
 
 def _check(con: duckdb.DuckDBPyConnection) -> None:
+    """Spell out every broken rule of the rows staging flagged, and of repeated ids."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {DUPLICATES_SQL}")
+    con.execute("UPDATE _staging SET _ok = false WHERE _row IN (SELECT _row FROM _duplicates)")
     parts = [
         f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
         f"{'NULL' if r.field == 'line' else r.field} AS value, "
-        f"'{r.name}' AS rule, {r.reason} AS reason FROM {r.rows} WHERE {r.bad}"
+        f"'{r.name}' AS rule, {r.reason} AS reason "
+        f"FROM (SELECT * FROM _staging WHERE NOT _ok) {r.rows.replace('_staging', '')} "
+        f"WHERE {r.bad}"
         for r in RULES
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + " UNION ALL ".join(parts))
@@ -176,7 +184,7 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     report.rows_stored = report.rows_read - report.rows_rejected
 
 
-def _cells_sql(any_rejected: bool) -> str:
+def _cells_sql() -> str:
     key = {
         "period": "n_period",
         "flow": "n_flow",
@@ -188,11 +196,10 @@ def _cells_sql(any_rejected: bool) -> str:
         "unit": "nullif(upper(trim(unit)), '')",
     }
     select = ", ".join(f"{expr} AS {name}" for name, expr in key.items())
-    valid = "_staging ANTI JOIN _violations USING (_row)" if any_rejected else "_staging"
     return f"""
         SELECT {select}, sum(n_value) AS value, sum(n_quantity) AS quantity,
             sum(n_net_weight) AS net_weight, count(*) AS records
-        FROM {valid}
+        FROM _staging WHERE _ok
         GROUP BY ALL"""
 
 
@@ -203,25 +210,26 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
     load_id = int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0])  # type: ignore[index]
     report.load_id = load_id
     started = datetime.now()
-    store_nothing = strict and report.rows_rejected > 0
-    if store_nothing:
+    if strict and report.rows_rejected > 0:
         report.rows_stored = 0
     else:
+        # Totals of what this load replaces, taken before the old cells go.
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _new_cells AS {_cells_sql(report.rows_rejected > 0)}"
+            """CREATE OR REPLACE TEMP TABLE _replaced AS
+            SELECT period, flow, sum(value) AS value, count(*) AS cells, max(load_id) AS load_id
+            FROM cells
+            WHERE (period, flow) IN (SELECT DISTINCT n_period, n_flow FROM _staging WHERE _ok)
+            GROUP BY ALL"""
         )
-        _revise(con, report, load_id, started)
         con.execute(
-            "DELETE FROM cells WHERE (period, flow) IN (SELECT DISTINCT period, flow FROM _new_cells)"
+            "DELETE FROM cells WHERE (period, flow) IN (SELECT period, flow FROM _replaced)"
         )
-        con.execute(
-            f"INSERT INTO cells SELECT {', '.join(CELL_KEY)}, value, quantity, net_weight, "
-            f"records, {load_id} FROM _new_cells"
-        )
+        con.execute(f"INSERT INTO cells SELECT *, {load_id} FROM ({_cells_sql()})")
         cells, value = con.execute(
-            "SELECT count(*), coalesce(sum(value), 0) FROM _new_cells"
+            "SELECT count(*), coalesce(sum(value), 0) FROM cells WHERE load_id = ?", [load_id]
         ).fetchone()  # type: ignore[misc]
         report.cells, report.value = int(cells), float(value)
+        _revise(con, report, load_id, started)
     con.execute(
         f"INSERT INTO rejects SELECT {load_id}, file, line, field, value, rule, reason "
         "FROM _violations ORDER BY _row, rule"
@@ -245,17 +253,17 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
 def _revise(
     con: duckdb.DuckDBPyConnection, report: LoadReport, load_id: int, when: datetime
 ) -> None:
+    """Record each replaced (period, flow) with its old and new totals."""
     rows = con.execute(
-        """WITH new AS (SELECT period, flow, sum(value) AS value, count(*) AS n
-                        FROM _new_cells GROUP BY ALL),
-                old AS (SELECT period, flow, sum(value) AS value, count(*) AS n,
-                               max(load_id) AS load_id
-                        FROM cells WHERE (period, flow) IN (SELECT period, flow FROM new)
-                        GROUP BY ALL)
-           SELECT old.period, old.flow, old.load_id, old.value, new.value, old.n, new.n
-           FROM old JOIN new USING (period, flow) ORDER BY old.period, old.flow"""
+        """SELECT old.period, old.flow, old.load_id, old.value, new.value, old.cells, new.cells
+           FROM _replaced old
+           JOIN (SELECT period, flow, sum(value) AS value, count(*) AS cells
+                 FROM cells WHERE load_id = ? GROUP BY ALL) new USING (period, flow)
+           ORDER BY old.period, old.flow""",
+        [load_id],
     ).fetchall()
     first = int(con.execute("SELECT coalesce(max(revision_id), 0) FROM revisions").fetchone()[0])  # type: ignore[index]
+    files = "; ".join(report.files)
     for i, (period, flow, old_load, old_value, new_value, old_n, new_n) in enumerate(rows, 1):
         con.execute(
             "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -265,7 +273,7 @@ def _revise(
                 period,
                 flow,
                 when,
-                "; ".join(report.files),
+                files,
                 old_load,
                 old_value,
                 new_value,

@@ -3,7 +3,7 @@
 Baselines: (a) bare DuckDB SQL reading the same CSV and grouping it into cells, with no
 checks; (b) pandas reading it and grouping it. Prints rows/s and ratios.
 
-    python bench/ingest.py [--rows 2000000] [--format csv|parquet]
+    python bench/ingest_rate.py [--rows 2000000] [--format csv|parquet]
 """
 
 from __future__ import annotations
