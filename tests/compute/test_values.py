@@ -66,7 +66,9 @@ def test_year_to_date_and_missing_prior_month(backend) -> None:
 
 def test_unknown_period_names_what_the_store_holds(backend) -> None:
     be = backend({"cells": cells_frame(ROWS)})
-    with pytest.raises(NotInStoreError, match=r"Period 2026-01 is not in the store \(it holds 2023-11 to 2025-12\)"):
+    with pytest.raises(
+        NotInStoreError, match=r"Period 2026-01 is not in the store \(it holds 2023-11 to 2025-12\)"
+    ):
         summary(be, Period(2026, 1))
 
 

@@ -236,3 +236,53 @@ def test_rejects_stay_with_their_load(store: Store, tmp_path: Path) -> None:
         (1, 1),
         (2, 1),
     ]
+
+
+CSD = Path(__file__).parents[1] / "data" / "csd" / "202512"
+
+
+def test_office_files_load_together_without_double_counting(store: Store) -> None:
+    files = [CSD / "HSCCIT.DAT", CSD / "HSCOIT.DAT", CSD / "HSCOCCIT.DAT"]
+    report = ingest(store, files)
+    assert report.rows_rejected == 0 and report.balanced
+    # HSCOIT supersedes HSCCIT's imports, HSCOCCIT its re-exports.
+    assert report.superseded == {str(CSD / "HSCCIT.DAT"): ["imports", "re_exports"]}
+    totals = dict(store.query("SELECT flow, sum(value) FROM cells GROUP BY 1"))
+    assert totals == {
+        "imports": 1000.0 + 500.0 + 0.0,
+        "re_exports": 2000.0 + 500.0,
+        "domestic_exports": 700.0 + 123456789012345678.0,
+    }
+    assert store.query(
+        "SELECT period, partner, origin, value, quantity FROM cells "
+        "WHERE flow = 're_exports' ORDER BY origin"
+    ) == [(202512, "631", "612", 2000.0, 25.0), (202512, "631", "900", 500.0, 5.0)]
+
+
+def test_office_file_alone_loads_every_flow(store: Store) -> None:
+    report = ingest(store, [CSD / "HSCCIT.DAT"])
+    assert report.superseded == {}
+    assert dict(store.query("SELECT flow, sum(value) FROM cells GROUP BY 1"))["imports"] == 1500.0
+    assert store.query(
+        "SELECT partner, consignment FROM cells WHERE flow = 'imports' AND commodity = '85423190'"
+    ) == [("631", "631")]
+
+
+def test_unreadable_fixed_width_line_is_rejected_with_its_reason(
+    store: Store, tmp_path: Path
+) -> None:
+    good = (CSD / "HSCOIT.DAT").read_text().splitlines()
+    bad = tmp_path / "HSCOIT_202512.DAT"
+    bad.write_text("\n".join([good[0], good[1][:60], "2" + good[0][1:]]) + "\n")
+    report = ingest(store, [bad])
+    assert (report.rows_read, report.rows_stored, report.rows_rejected) == (3, 1, 2)
+    assert [(r.line, r.rule) for r in report.rejects] == [
+        (2, "unreadable_record"),
+        (3, "unreadable_record"),
+    ]
+    assert (
+        report.rejects[0].reason == "line is 60 characters long; HSCOIT.DAT lines are 84 characters"
+    )
+    assert (
+        report.rejects[1].reason == "transaction type '2' is not an HS item record (expected '1')"
+    )
