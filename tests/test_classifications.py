@@ -49,7 +49,9 @@ def sitc_of(store: Store, commodity: str) -> str | None:
 
 
 def classes(store: Store) -> dict[str, dict[str, Any]]:
-    table = commodity_classes(store.ibis().table("commodity_sitc"), store.ibis().table("sitc")).execute()
+    table = commodity_classes(
+        store.ibis().table("commodity_sitc"), store.ibis().table("sitc")
+    ).execute()
     return {row["commodity"]: row for row in table.to_dict("records")}
 
 
@@ -333,7 +335,9 @@ def test_classify_commodities_exact_code_then_hs_prefix(store):
         {"commodity": ["85423111", "85423190", "01012100", "99999999"], "value": [1.0, 2, 3, 4]}
     )
 
-    result = classify_commodities(cells, commodity_classes(con.table("commodity_sitc"), con.table("sitc")))
+    result = classify_commodities(
+        cells, commodity_classes(con.table("commodity_sitc"), con.table("sitc"))
+    )
     rows = con.execute(result.order_by("value")).to_dict("records")
 
     assert [(r["commodity"], r["sitc"], r["section"], r["division"], r["group"]) for r in rows] == [
@@ -565,7 +569,10 @@ def test_lookups_run_on_spark():
             spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
         con = ibis.pyspark.connect(spark)
         expr = classify_partners(
-            classify_commodities(con.table("cells"), commodity_classes(con.table("commodity_sitc"), con.table("sitc"))),
+            classify_commodities(
+                con.table("cells"),
+                commodity_classes(con.table("commodity_sitc"), con.table("sitc")),
+            ),
             con.table("partners"),
         )
         rows = expr.order_by("value").execute().to_dict("records")

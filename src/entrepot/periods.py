@@ -38,7 +38,9 @@ class Period:
         s = str(text).strip()
         m = _PERIOD.match(s)
         if not m:
-            raise PeriodError(f"Period {s!r} is not a valid month (expected YYYY-MM, e.g. 2025-12).")
+            raise PeriodError(
+                f"Period {s!r} is not a valid month (expected YYYY-MM, e.g. 2025-12)."
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

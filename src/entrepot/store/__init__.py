@@ -121,8 +121,7 @@ class Store:
         keys = self.periods()
         if period.key not in keys:
             raise NotInStoreError(
-                f"Period {period} is not in store {self.path} "
-                f"(it holds {describe_span(keys)})."
+                f"Period {period} is not in store {self.path} (it holds {describe_span(keys)})."
             )
 
     def count(self, table: str) -> int:
