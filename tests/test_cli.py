@@ -83,7 +83,7 @@ def test_rejected_rows_exit_2_and_write_the_report(tmp_path: Path) -> None:
     result = run(
         "--store",
         store,
-        "ingest_files",
+        "ingest",
         str(RECORDS / "bad" / "unknown_flow.csv"),
         "--rejects",
         str(report),

@@ -16,6 +16,7 @@ from .errors import EntrepotError
 from .ingest import LoadReport
 from .ingest import ingest as ingest_files
 from .periods import Period
+from .sample import generate as generate_sample
 from .store import Store
 
 __version__ = "0.1.0"
@@ -31,6 +32,7 @@ __all__ = [
     "breakdown",
     "connect",
     "duckdb_backend",
+    "generate_sample",
     "ingest_files",
     "load_classifications",
     "spark_backend",

@@ -1002,12 +1002,16 @@ def classify_commodities(cells: ibis.Table, classes: ibis.Table) -> ibis.Table:
     exact, prefix = classes.view(), classes.view()
     exact = exact.select(_x=exact.commodity, **{f"_x_{c}": exact[c] for c in _CLASS_COLUMNS})
     prefix = prefix.select(_p=prefix.commodity, **{f"_p_{c}": prefix[c] for c in _CLASS_COLUMNS})
+    columns = cells.columns
+    # A fresh projection keeps the join predicates on one relation even when ``cells`` is
+    # itself a self-join (as relatives are).
+    cells = cells.mutate(_hs6=cells.commodity.substr(0, 6))
     joined = cells.left_join(exact, cells.commodity == exact._x).left_join(
-        prefix, cells.commodity.substr(0, 6) == prefix._p
+        prefix, cells._hs6 == prefix._p
     )
     hit = joined._x.notnull()
     return joined.select(
-        *[joined[c] for c in cells.columns],
+        *[joined[c] for c in columns],
         **{c: ibis.ifelse(hit, joined[f"_x_{c}"], joined[f"_p_{c}"]) for c in _CLASS_COLUMNS},
     )
 

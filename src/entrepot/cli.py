@@ -460,3 +460,101 @@ def history(
                 money(r.new_value),
             )
         console.print(rev)
+
+
+# -- indices -----------------------------------------------------------------------------
+
+
+@app.command("compile")
+@friendly
+def compile_(
+    formula: Annotated[
+        str, typer.Option(help="fisher, laspeyres, paasche or tornqvist.")
+    ] = "fisher",
+    reference_year: Annotated[int, typer.Option(help="Year whose monthly average is 100.")] = 2024,
+    low: Annotated[float, typer.Option(help="Trim unit value relatives below this.")] = 0.1,
+    high: Annotated[float, typer.Option(help="Trim unit value relatives above this.")] = 10.0,
+    fence: Annotated[
+        float, typer.Option(help="Tukey fence k on log relatives within SITC groups (0: off).")
+    ] = 3.0,
+    backend: Annotated[str, typer.Option(help="Engine: duckdb or spark.")] = "duckdb",
+) -> None:
+    """Compile unit value (price) and volume indices for every flow and breakdown."""
+    from .analysis.indices import compile_store
+    from .backends import connect
+    from .compute.unit_values import Outliers
+
+    rule = Outliers(low=low, high=high, fence=fence or None)
+    with open_store() as store, progress_bar() as bar:
+        engine = connect(backend, store)
+        task = bar.add_task("compiling", total=None)
+        report = compile_store(
+            store,
+            engine,
+            formula=formula,
+            reference_year=reference_year,
+            outliers=rule,
+            progress=lambda step: bar.update(task, description=f"compiling {step}"),
+        )
+    first, last = (str(Period.from_key(p)) for p in report.periods)
+    console.print(
+        f"Compilation {report.compile_id}: {report.formula}, {report.reference_year} = 100, "
+        f"{first} to {last}; {report.series_rows:,} series rows for "
+        f"{', '.join(report.breakdowns)}; {report.trimmed:,} relatives trimmed as outliers "
+        f"({report.trimmed_value_share:.2%} of trade value)."
+    )
+
+
+@app.command()
+@friendly
+def indices(
+    period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    flow: Annotated[
+        str, typer.Option(help="total_exports, domestic_exports, re_exports or imports.")
+    ] = "total_exports",
+    by: Annotated[
+        str, typer.Option(help="total, section, division, group, partner, region or mode.")
+    ] = "total",
+    top: Annotated[int, typer.Option(help="Rows to show in the table.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (unrounded %).")] = False,
+) -> None:
+    """Value, price and volume changes of a compiled month, with the volume growth streak."""
+    from .analysis.indices import index_rows
+
+    month = parse_period(period)
+    with open_store(read_only=True) as store:
+        rows = index_rows(store, month, measure=flow, by=by)
+    if as_json:
+        print_json(
+            [
+                {
+                    "key": r.key,
+                    "name": r.label,
+                    "value": r.value,
+                    "value_yoy_pct": r.value_yoy_pct,
+                    "price_yoy_pct": r.price_yoy_pct,
+                    "volume_yoy_pct": r.volume_yoy_pct,
+                    "volume_growth_streak": r.volume_growth_streak,
+                    "price_coverage": r.price_coverage,
+                    "price_index": r.price_index,
+                    "volume_index": r.volume_index,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title=f"{flow.replace('_', ' ').capitalize()} by {by}, {month} (YoY)")
+    for col in (by, "name", "HK$", "value", "price", "volume", "streak", "coverage"):
+        table.add_column(col, justify="left" if col in (by, "name") else "right")
+    for r in rows[:top]:
+        table.add_row(
+            r.key,
+            r.label if r.label != r.key else "",
+            money(r.value),
+            pct(r.value_yoy_pct),
+            pct(r.price_yoy_pct),
+            pct(r.volume_yoy_pct),
+            f"{r.volume_growth_streak}",
+            f"{r.price_coverage:.0%}" if r.price_coverage is not None else "–",
+        )
+    console.print(table)

@@ -34,7 +34,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    2
+    3
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):

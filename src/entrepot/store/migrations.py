@@ -49,6 +49,24 @@ MIGRATIONS: list[list[str]] = [
             mode VARCHAR PRIMARY KEY, name VARCHAR, imts_code VARCHAR, imts_name VARCHAR)""",
         f"INSERT INTO modes VALUES {_modes}",
     ],
+    # 3: compiled unit value and volume indices, with the options that produced them.
+    [
+        """CREATE TABLE compilations (
+            compile_id BIGINT PRIMARY KEY, created TIMESTAMP, backend VARCHAR,
+            formula VARCHAR, reference_year INTEGER, options VARCHAR, store_loads BIGINT)""",
+        """CREATE TABLE index_series (
+            compile_id BIGINT, measure VARCHAR, breakdown VARCHAR, key VARCHAR, label VARCHAR,
+            period INTEGER, value DOUBLE, value_yoy_pct DOUBLE, price_index DOUBLE,
+            price_yoy_pct DOUBLE, volume_index DOUBLE, volume_yoy_pct DOUBLE,
+            price_coverage DOUBLE, laspeyres_yoy DOUBLE, paasche_yoy DOUBLE, fisher_yoy DOUBLE,
+            tornqvist_yoy DOUBLE, cells_matched BIGINT)""",
+        """CREATE TABLE index_trims (
+            compile_id BIGINT, period INTEGER, flow VARCHAR, commodity VARCHAR,
+            partner VARCHAR, unit VARCHAR, relative DOUBLE, v0 DOUBLE, v1 DOUBLE)""",
+        """CREATE TABLE cell_homogeneity (
+            compile_id BIGINT, year INTEGER, flow VARCHAR, commodity VARCHAR, partner VARCHAR,
+            unit VARCHAR, months INTEGER, mean_unit_value DOUBLE, cv DOUBLE)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,227 @@
+"""Unit value (price) and quantum (volume) indices of trade, by any breakdown.
+
+From the elementary relatives of :mod:`entrepot.compute.unit_values`:
+
+* each node (a flow — total exports counting as a flow of its own — times a breakdown key)
+  aggregates its matched, untrimmed cells with value weights, in one stage, so every node's
+  index comes straight from its cells:
+
+  - Laspeyres  L = Σ r·v0 / Σ v0            (base-period value weights)
+  - Paasche    P = Σ v1 / Σ (v1 / r)        (current value weights)
+  - Fisher     F = √(L·P)
+  - Törnqvist  T = exp(½ (Σ v0 ln r / Σ v0 + Σ v1 ln r / Σ v1))
+
+* the monthly index against the previous year's average is chained through the annual
+  indices (annual unit values, year on year) into one series, and rescaled so that the
+  reference year's monthly average is 100;
+* volume (quantum) = value index ÷ unit value index at every node (implicit deflation);
+* year-on-year changes come from the direct comparison with the same month a year earlier.
+
+All functions build Ibis expressions; :mod:`entrepot.analysis.indices` runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from ..classifications import classify_commodities, commodity_classes
+from ..errors import InputError
+from ..schema import EXPORT_FLOWS
+from .unit_values import (
+    ELEMENTARY_KEY,
+    Outliers,
+    annual_link_relatives,
+    annual_relatives,
+    elementary,
+    flag_outliers,
+    year_ago_relatives,
+)
+from .values import growth_pct, keyed
+
+FORMULAS: tuple[str, ...] = ("fisher", "laspeyres", "paasche", "tornqvist")
+MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
+BREAKDOWNS: tuple[str, ...] = ("total", "section", "division", "group", "partner", "region", "mode")
+NODE: tuple[str, ...] = ("measure", "key", "label")
+
+
+def attach(left: ir.Table, right: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Left-join ``right``'s other columns onto ``left`` by equal ``keys``.
+
+    The result is a fresh projection, so further joins never reach into a join chain.
+    """
+    renamed = right.rename(**{f"_r_{k}": k for k in keys})
+    joined = left.left_join(renamed, [left[k] == renamed[f"_r_{k}"] for k in keys])
+    extra = [c for c in right.columns if c not in keys]
+    return joined.select(*left.columns, *extra)
+
+
+def with_measure(table: ir.Table) -> ir.Table:
+    """Rows with a ``measure`` column: each flow, and exports again as ``total_exports``."""
+    own = table.mutate(measure=table.flow)
+    exports = table.filter(table.flow.isin(EXPORT_FLOWS)).mutate(
+        measure=ibis.literal("total_exports")
+    )
+    return own.union(exports)
+
+
+def node_keyed(
+    table: ir.Table,
+    by: str,
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    partners: ir.Table,
+) -> ir.Table:
+    """``table`` with the breakdown's ``key`` and ``label`` (``total`` for the whole flow)."""
+    if by not in BREAKDOWNS:
+        raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
+    if by == "total":
+        return table.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
+    return keyed(table, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
+
+
+def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
+    """Laspeyres, Paasche, Fisher and Törnqvist of each node over its untrimmed cells."""
+    kept = rel.filter(~rel.trimmed)
+    log_r = kept.relative.ln()
+    sums = kept.group_by(["period", *keys]).aggregate(
+        v0=kept.v0.sum(),
+        v1=kept.v1.sum(),
+        l_num=(kept.relative * kept.v0).sum(),
+        p_den=(kept.v1 / kept.relative).sum(),
+        a0=(kept.v0 * log_r).sum(),
+        a1=(kept.v1 * log_r).sum(),
+        cells=kept.count(),
+    )
+    laspeyres = sums.l_num / sums.v0
+    paasche = sums.v1 / sums.p_den
+    return sums.select(
+        "period",
+        *keys,
+        "v0",
+        "v1",
+        "cells",
+        laspeyres=laspeyres,
+        paasche=paasche,
+        fisher=(laspeyres * paasche).sqrt(),
+        tornqvist=(0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
+    )
+
+
+def node_values(keyed_cells: ir.Table) -> ir.Table:
+    """Each node's total value per month (every cell, with or without quantity)."""
+    return keyed_cells.group_by(["period", *NODE]).aggregate(value=keyed_cells.value.sum())
+
+
+def chain(links: ir.Table, annual_links: ir.Table, formula: str, reference_year: int) -> ir.Table:
+    """Chain monthly links (vs previous year's average) through the annual indices.
+
+    Index(y, m) = link(y, m) × Π annual links up to year y − 1, starting at 1 in the first
+    year that has a link; rescaled so the reference year's monthly mean is 100.
+    """
+    years = annual_links.select(
+        *NODE, year=(annual_links.period // 100).cast("int32"), link=annual_links[formula]
+    )
+    w = ibis.cumulative_window(group_by=list(NODE), order_by="year")
+    level = years.mutate(level=years.link.ln().sum().over(w).exp())
+    level = level.select(
+        *[level[k].name(f"_{k}") for k in NODE], _next=level.year + 1, _level=level.level
+    )
+    first = links.group_by(list(NODE)).aggregate(_first=(links.period // 100).min())
+    monthly = links.select("period", *NODE, link=links[formula]).inner_join(first, list(NODE))
+    year = (monthly.period // 100).cast("int32")
+    joined = monthly.left_join(
+        level, [year == level._next] + [monthly[k] == level[f"_{k}"] for k in NODE]
+    )
+    # The first linked year has no annual level before it: its level is 1.
+    lvl = ibis.ifelse(year == joined._first, 1.0, joined._level)
+    raw = joined.select("period", *NODE, raw=joined.link * lvl)
+    ref = raw.filter((raw.period // 100) == reference_year)
+    ref = ref.group_by(list(NODE)).aggregate(_ref=ref.raw.mean())
+    ref = ref.select(*[ref[k].name(f"_{k}") for k in NODE], "_ref")
+    out = raw.left_join(ref, [raw[k] == ref[f"_{k}"] for k in NODE])
+    return out.select("period", *NODE, price_index=out.raw / out._ref * 100)
+
+
+def compile_indices(
+    cells: ir.Table,
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    partners: ir.Table,
+    *,
+    by: str = "total",
+    formula: str = "fisher",
+    reference_year: int = 2024,
+    outliers: Outliers | None = None,
+) -> tuple[ir.Table, ir.Table]:
+    """The index series of every node of one breakdown, and the trimmed relatives.
+
+    Returns ``(series, trimmed)``: ``series`` has period, measure, key, label, value,
+    value_yoy_pct, price_index, price_yoy_pct, volume_index, volume_yoy_pct, price_coverage,
+    the YoY Laspeyres/Paasche/Fisher/Törnqvist and the cells used; ``trimmed`` lists the
+    year-on-year relatives the outlier rule removed, with their current value.
+    """
+    if formula not in FORMULAS:
+        raise InputError(f"Unknown formula {formula!r}; choose one of {', '.join(FORMULAS)}.")
+    rule = outliers or Outliers()
+    by_mode = by == "mode"
+    keys = [*ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
+    elem = elementary(cells, by_mode=by_mode)
+    classes = commodity_classes(commodity_sitc, sitc)
+
+    def prepared(rel: ir.Table) -> ir.Table:
+        grouped = classify_commodities(rel, classes)
+        flagged = flag_outliers(grouped, rule, ["flow", "group"])
+        return node_keyed(with_measure(flagged), by, commodity_sitc, sitc, partners)
+
+    yoy_rel = prepared(year_ago_relatives(elem, keys))
+    yoy = aggregate(yoy_rel)
+    links = aggregate(prepared(annual_link_relatives(elem, keys)))
+    annual_links = aggregate(prepared(annual_relatives(elem, keys)))
+    chained = chain(links, annual_links, formula, reference_year)
+
+    values = node_values(node_keyed(with_measure(cells), by, commodity_sitc, sitc, partners))
+    prev = values.select("period", *NODE, value_prev=values.value).mutate(
+        period=lambda t: t.period + 100
+    )
+    values = attach(values, prev, ("period", *NODE))
+    ref_value = values.filter((values.period // 100) == reference_year)
+    ref_value = ref_value.group_by(list(NODE)).aggregate(_ref_value=ref_value.value.mean())
+    yoy_cols = yoy.select(
+        "period",
+        *NODE,
+        laspeyres_yoy=yoy.laspeyres,
+        paasche_yoy=yoy.paasche,
+        fisher_yoy=yoy.fisher,
+        tornqvist_yoy=yoy.tornqvist,
+        matched_value=yoy.v1,
+        cells_matched=yoy.cells,
+    )
+    t = attach(values, yoy_cols, ("period", *NODE))
+    t = attach(t, chained, ("period", *NODE))
+    t = attach(t, ref_value, NODE)
+    price_ratio = t[f"{formula}_yoy"]
+    value_ratio = t.value / t.value_prev
+    value_index = t.value / t._ref_value * 100
+    series = t.select(
+        "period",
+        *NODE,
+        "value",
+        value_yoy_pct=growth_pct(t.value, t.value_prev),
+        price_index=t.price_index,
+        price_yoy_pct=(price_ratio - 1) * 100,
+        volume_index=value_index / t.price_index * 100,
+        volume_yoy_pct=(value_ratio / price_ratio - 1) * 100,
+        price_coverage=t.matched_value / t.value,
+        laspeyres_yoy=t.laspeyres_yoy,
+        paasche_yoy=t.paasche_yoy,
+        fisher_yoy=t.fisher_yoy,
+        tornqvist_yoy=t.tornqvist_yoy,
+        cells_matched=t.cells_matched,
+    )
+    trimmed = yoy_rel.filter(yoy_rel.trimmed & (yoy_rel.measure == yoy_rel.flow))
+    return series, trimmed.select(
+        "period", "flow", "commodity", "partner", "unit", "relative", "v0", "v1"
+    )

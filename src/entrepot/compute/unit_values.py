@@ -1,0 +1,153 @@
+"""Elementary unit values and their relatives.
+
+The elementary cell for unit values is flow × 8-digit item × partner × quantity unit (and,
+for the breakdown by transport mode, × mode), monthly; its unit value is Σ value ÷ Σ quantity.
+A cell with no quantity, or whose unit changed, cannot be matched and only counts in values.
+
+Two kinds of relative feed the indices:
+
+* against the **same month a year earlier** (period − 100), for year-on-year changes;
+* against the **previous year's average unit value** (Σ value ÷ Σ quantity over its twelve
+  months), the annual chain link; the base weight is then the previous year's value.
+
+Everything here returns Ibis expressions; nothing executes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+ELEMENTARY_KEY: tuple[str, ...] = ("flow", "commodity", "partner", "unit")
+
+
+@dataclass(frozen=True)
+class Outliers:
+    """How extreme relatives are trimmed before aggregation.
+
+    ``bounds``: a relative outside [low, high] is trimmed. ``fence``: also trim relatives
+    whose log lies outside Tukey's fences (Q1 − k·IQR, Q3 + k·IQR) within flow × SITC group
+    × period (set ``fence`` to None to skip; needs the cells' ``group``).
+    """
+
+    low: float = 0.1
+    high: float = 10.0
+    fence: float | None = 3.0
+    min_cells: int = 8
+    """Fences apply only in groups with at least this many cells (quartiles of fewer mislead)."""
+
+
+def elementary(cells: ir.Table, *, by_mode: bool = False) -> ir.Table:
+    """Monthly elementary cells with a positive value and quantity, with their unit value."""
+    keys = ["period", *ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
+    usable = cells.filter(cells.unit.notnull() & (cells.quantity > 0) & (cells.value > 0))
+    grouped = usable.group_by(keys).aggregate(
+        value=usable.value.sum(), quantity=usable.quantity.sum()
+    )
+    return grouped.mutate(unit_value=grouped.value / grouped.quantity)
+
+
+def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months."""
+    year = (elem.period // 100).cast("int32").name("year")
+    by_year = elem.group_by([year, *keys]).aggregate(
+        value=elem.value.sum(), quantity=elem.quantity.sum(), months=elem.period.nunique()
+    )
+    return by_year.mutate(unit_value=by_year.value / by_year.quantity)
+
+
+def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells matched with the same month a year earlier: ``v0``, ``v1`` and ``relative``."""
+    base = elem.select(
+        _period=elem.period + 100,
+        **{f"_{k}": elem[k] for k in keys},
+        v0=elem.value,
+        p0=elem.unit_value,
+    )
+    cond = [elem.period == base._period] + [elem[k] == base[f"_{k}"] for k in keys]
+    joined = elem.inner_join(base, cond)
+    return joined.select(
+        "period",
+        *keys,
+        v0=joined.v0,
+        v1=joined.value,
+        relative=joined.unit_value / joined.p0,
+    )
+
+
+def annual_link_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells matched with their previous year's average unit value (the annual link)."""
+    base = annual(elem, keys)
+    base = base.select(
+        _year=base.year + 1,
+        **{f"_{k}": base[k] for k in keys},
+        v0=base.value,
+        p0=base.unit_value,
+    )
+    cond = [(elem.period // 100).cast("int32") == base._year] + [
+        elem[k] == base[f"_{k}"] for k in keys
+    ]
+    joined = elem.inner_join(base, cond)
+    return joined.select(
+        "period",
+        *keys,
+        v0=joined.v0,
+        v1=joined.value,
+        relative=joined.unit_value / joined.p0,
+    )
+
+
+def annual_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Yearly unit values matched with the year before (links between annual indices)."""
+    years = annual(elem, keys)
+    base = years.select(
+        _year=years.year + 1,
+        **{f"_{k}": years[k] for k in keys},
+        v0=years.value,
+        p0=years.unit_value,
+    )
+    cond = [years.year == base._year] + [years[k] == base[f"_{k}"] for k in keys]
+    joined = years.inner_join(base, cond)
+    return joined.select(
+        (joined.year * 100).name("period"),
+        *keys,
+        v0=joined.v0,
+        v1=joined.value,
+        relative=joined.unit_value / joined.p0,
+    )
+
+
+def flag_outliers(rel: ir.Table, rule: Outliers, group_keys: Sequence[str] = ()) -> ir.Table:
+    """Add ``trimmed`` (bool) by the rule; fences need ``group_keys`` (e.g. flow, group)."""
+    out_of_bounds = (rel.relative < rule.low) | (rel.relative > rule.high)
+    if rule.fence is None or not group_keys:
+        return rel.mutate(trimmed=out_of_bounds)
+    log_r = rel.relative.ln()
+    w = ibis.window(group_by=["period", *group_keys])
+    q1 = log_r.quantile(0.25).over(w)
+    q3 = log_r.quantile(0.75).over(w)
+    iqr = q3 - q1
+    enough = rel.relative.count().over(w) >= rule.min_cells
+    outside = enough & ((log_r < q1 - rule.fence * iqr) | (log_r > q3 + rule.fence * iqr))
+    return rel.mutate(trimmed=out_of_bounds | outside)
+
+
+def homogeneity(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Dispersion of each cell's monthly unit values within a year.
+
+    A high coefficient of variation (standard deviation ÷ mean of the monthly unit values)
+    warns that the cell mixes products, so its unit value moves with product mix as well
+    as with price.
+    """
+    year = (elem.period // 100).cast("int32").name("year")
+    stats = elem.group_by([year, *keys]).aggregate(
+        months=elem.period.nunique(),
+        mean_unit_value=elem.unit_value.mean(),
+        sd=elem.unit_value.std(how="pop"),
+    )
+    return stats.select(
+        "year", *keys, "months", "mean_unit_value", cv=stats.sd / stats.mean_unit_value
+    )

@@ -1,0 +1,257 @@
+"""Index series: fixed base, chained or spliced, for prices or quantities, direct or implicit."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from . import bilateral, multilateral
+from .bilateral import Grid, Pairs
+from .formulas import FORMULAS, FormulaInfo, resolve
+from .panel import Panel, build_panel, check_columns
+from .splicing import SPLICES, extend
+
+CHAINS: dict[str, str] = {
+    "fixed": "every period compared directly with the base period",
+    "chained": "period-on-period links multiplied together",
+    "links": "the period-on-period links themselves (NaN for the first period)",
+}
+
+
+def price_index(
+    panel: pd.DataFrame | Panel,
+    formula: str = "fisher",
+    *,
+    chain: str = "fixed",
+    base: Hashable | None = None,
+    reference: float = 1.0,
+    window: int | None = None,
+    splice: str | None = None,
+    quantity: bool = False,
+    implicit: bool = False,
+    basket: Hashable | None = None,
+    sigma: float | None = None,
+    r: float | None = None,
+    by: str | Sequence[str] | None = None,
+    period: str = "period",
+    item: str = "item",
+    price: str = "price",
+    quantity_col: str = "quantity",
+) -> pd.DataFrame:
+    """An index series of ``formula`` over the records of ``panel``.
+
+    ``panel`` holds one row per (period, item) record with a price and a quantity; several
+    records of an item in a period are combined into their unit value first. Items are
+    matched between periods by id. Periods keep their order of first appearance, so sort
+    the records by period first.
+
+    Bilateral formulas give a ``chain="fixed"`` series (every period against ``base``), a
+    ``"chained"`` one (period-on-period links multiplied together) or the ``"links"``.
+    Multilateral formulas (``geks_*``, ``geary_khamis``, ``wtpd``) use one window of all
+    periods, or a rolling ``window`` extended by ``splice`` (default ``"mean"``).
+
+    ``quantity=True`` gives the quantity index: the formula with the roles of prices and
+    quantities exchanged (for Geary–Khamis and WTPD, the value ratio divided by the price
+    index). ``implicit=True`` gives the value ratio (total values, Σ p·q over all items)
+    divided by the direct index of the other kind.
+
+    The result has the columns ``by`` (if any), the period column and ``index``, scaled so
+    that the ``base`` period (the first by default) equals ``reference``.
+
+    >>> records = pd.DataFrame({"period": [1, 1, 2, 2], "item": ["a", "b", "a", "b"],
+    ...                         "price": [1.0, 2.0, 1.1, 2.0], "quantity": [10, 5, 10, 6]})
+    >>> price_index(records, "laspeyres")["index"].round(4).tolist()
+    [1.0, 1.05]
+    """
+    info = resolve(formula)
+    if chain not in CHAINS:
+        raise InputError(f"Unknown chain {chain!r}: use one of {', '.join(CHAINS)}.")
+    params = _parameters(info, basket=basket, sigma=sigma, r=r)
+    if info.kind == "bilateral" and (window is not None or splice is not None):
+        geks = f"geks_{info.name}" if f"geks_{info.name}" in FORMULAS else "geks_fisher"
+        raise InputError(
+            f"window and splice apply to multilateral formulas; {info.name} is bilateral. "
+            f"Use chain='fixed' or 'chained', or a multilateral formula such as {geks}."
+        )
+    if info.kind == "multilateral" and chain != "fixed":
+        raise InputError(
+            f"chain={chain!r} applies to bilateral formulas; {info.name} is multilateral and "
+            "is extended with window= and splice= instead."
+        )
+    if splice is not None and splice not in SPLICES:
+        raise InputError(f"Unknown splice {splice!r}: use one of {', '.join(SPLICES)}.")
+
+    frames = []
+    for key, group in _panels(panel, info, by, period, item, price, quantity_col):
+        values = _series(group, info, chain, base, window, splice, quantity, implicit, params)
+        if chain != "links":
+            values = values * reference
+        frame = pd.DataFrame({group.periods.name or period: group.periods, "index": values})
+        for name, value in reversed(list(key)):
+            frame.insert(0, name, value)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def quantity_index(
+    panel: pd.DataFrame | Panel, formula: str = "fisher", **options: object
+) -> pd.DataFrame:
+    """:func:`price_index` with ``quantity=True``: the volume index of the same formula."""
+    return price_index(panel, formula, quantity=True, **options)  # type: ignore[arg-type]
+
+
+def _parameters(
+    info: FormulaInfo, *, basket: Hashable | None, sigma: float | None, r: float | None
+) -> dict[str, object]:
+    given = {"basket": basket, "sigma": sigma, "r": r}
+    for name, value in given.items():
+        if value is not None and name not in info.parameters:
+            raise InputError(
+                f"{name}= does not apply to {info.name}; it is a parameter of "
+                + ", ".join(n for n, f in FORMULAS.items() if name in f.parameters)
+                + "."
+            )
+    for name in ("sigma", "r"):
+        if name in info.parameters and given[name] is None:
+            raise InputError(f"{info.name} needs {name}= (e.g. {name}=0.7 or 2).")
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _panels(
+    panel: pd.DataFrame | Panel,
+    info: FormulaInfo,
+    by: str | Sequence[str] | None,
+    period: str,
+    item: str,
+    price: str,
+    quantity_col: str,
+) -> Iterator[tuple[tuple[tuple[str, object], ...], Panel]]:
+    if isinstance(panel, Panel):
+        if by is not None:
+            raise InputError("by= needs a DataFrame of records, not a built Panel.")
+        yield (), panel
+        return
+    if not isinstance(panel, pd.DataFrame):
+        raise InputError(
+            f"panel must be a pandas DataFrame of records, not {type(panel).__name__}."
+        )
+    qcol: str | None = quantity_col
+    if not info.weighted and quantity_col not in panel.columns:
+        qcol = None  # unweighted formulas can do without quantities
+    columns = dict(period=period, item=item, price=price)
+    keys = [by] if isinstance(by, str) else list(by or [])
+    check_columns(panel, {**columns, **{f"by[{i}]": k for i, k in enumerate(keys)}})
+    if not keys:
+        yield (), build_panel(panel, period=period, item=item, price=price, quantity=qcol)
+        return
+    for key, group in panel.groupby(keys, sort=False, dropna=False):
+        values = key if isinstance(key, tuple) else (key,)
+        yield (
+            tuple(zip(keys, values, strict=True)),
+            build_panel(group, period=period, item=item, price=price, quantity=qcol),
+        )
+
+
+def _series(
+    panel: Panel,
+    info: FormulaInfo,
+    chain: str,
+    base: Hashable | None,
+    window: int | None,
+    splice: str | None,
+    quantity: bool,
+    implicit: bool,
+    params: dict[str, object],
+) -> np.ndarray:
+    t = len(panel.periods)
+    base_pos = 0 if base is None else panel.position(base)
+    if "basket" in info.parameters:
+        params = {
+            **params,
+            "basket": panel.position(params.get("basket", panel.periods[0]), "Basket period"),
+        }
+    if info.kind == "multilateral":
+        window = _check_window(window, t)
+    if info.kind == "multilateral" and info.bilateral is None:
+        # GK and WTPD are price indices by construction; their volume index is implicit.
+        direct, divide = panel, quantity
+    else:
+        direct, divide = (panel.swapped() if quantity != implicit else panel), implicit
+    values = _direct(direct, info, chain, base_pos, window, splice, params)
+    if divide:
+        v = panel.values
+        ratio = np.concatenate(([np.nan], v[1:] / v[:-1])) if chain == "links" else v / v[base_pos]
+        values = ratio / values
+    return values
+
+
+def _check_window(window: int | None, periods: int) -> int:
+    if window is None:
+        return periods
+    if not isinstance(window, int | np.integer) or window < 2:
+        raise InputError(f"window must be a whole number of periods, at least 2 (got {window!r}).")
+    if window > periods:
+        raise InputError(
+            f"window={window} is larger than the number of periods in the panel ({periods}); "
+            f"use window={periods} or fewer."
+        )
+    return int(window)
+
+
+def _direct(
+    panel: Panel,
+    info: FormulaInfo,
+    chain: str,
+    base_pos: int,
+    window: int | None,
+    splice: str | None,
+    params: dict[str, object],
+) -> np.ndarray:
+    """The direct index, 1 at ``base_pos`` (chain links: NaN first)."""
+    t = len(panel.periods)
+    if info.kind == "bilateral":
+        grid = Grid(panel)
+        if chain == "fixed":
+            pairs = Pairs.fixed(base_pos, t)
+            values = bilateral.evaluate(info.name, grid, pairs, **params)
+            values[base_pos] = 1.0
+            return values
+        links = bilateral.evaluate(info.name, grid, Pairs.chain(t), **params)
+        if chain == "links":
+            return np.concatenate(([np.nan], links))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.concatenate(([0.0], np.cumsum(np.log(links))))
+        return np.exp(logs - logs[base_pos])
+    logs = multilateral_logs(panel, info, window or t, splice, params)
+    return np.exp(logs - logs[base_pos])
+
+
+def multilateral_logs(
+    panel: Panel, info: FormulaInfo, window: int, splice: str | None, params: dict[str, object]
+) -> np.ndarray:
+    """Log multilateral index over all periods, zero at the first, spliced if window < T."""
+    t = len(panel.periods)
+    if info.bilateral is not None:
+        # One T × T matrix of bilateral indices serves every window.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            matrix = np.log(bilateral.evaluate(info.bilateral, Grid(panel), Pairs.all(t), **params))
+
+        def window_index(start: int, stop: int) -> np.ndarray:
+            return multilateral.geks_window(matrix, start, stop)
+
+    else:
+        solve = (
+            multilateral.geary_khamis_window
+            if info.name == "geary_khamis"
+            else multilateral.wtpd_window
+        )
+
+        def window_index(start: int, stop: int) -> np.ndarray:
+            return solve(panel.prices[start:stop], panel.quantities[start:stop])
+
+    if window >= t and splice != "fbew_expanding":
+        return window_index(0, t)
+    return extend(t, window, splice or "mean", window_index)
