@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb classifications load $(DEMO)/sample/classifications
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb ingest $(DEMO)/sample/records.parquet
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb summary --period 2025-12
+	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb compile
+	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb indices --period 2025-12 --by partner --top 10
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -252,12 +252,12 @@ _LABELS = {
 }
 
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
 def _print_summary(result: Any) -> None:
-    ytd = (
-        f"Jan–{result.period.month:02d} {result.period.year}"
-        if result.period.month > 1
-        else "January"
-    )
+    month = _MONTHS[result.period.month - 1]
+    ytd = f"{'Jan–' if result.period.month > 1 else ''}{month} {result.period.year}"
     table = Table(title=f"External merchandise trade, {result.period} (HK$)")
     for col in ("", "month", "YoY", ytd, "YoY"):
         table.add_column(col, justify="left" if not col else "right")

@@ -1,0 +1,151 @@
+"""Unit value and volume indices on a case small enough to check with a calculator.
+
+Two items exported to the USA. 2023 and 2024: A at HK$1 × 10 units, B at HK$2 × 5 units
+(HK$10 each a month). 2025: A at HK$1.2 × 8 (9.6), B at HK$2 × 7 (14). Against the same
+month a year earlier the relatives are 1.2 and 1, so
+
+    Laspeyres = (1.2·10 + 1·10) / 20           = 1.1
+    Paasche   = (9.6 + 14) / (9.6/1.2 + 14/1)  = 23.6 / 22
+    Fisher    = √(1.1 · 23.6/22)               = √1.18
+    Törnqvist = exp(½ (10 ln 1.2 / 20 + 9.6 ln 1.2 / 23.6))
+
+and the value ratio is 23.6/20 = 1.18, so the Fisher volume change is also √1.18.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from entrepot.compute.trade_indices import compile_indices
+from entrepot.compute.unit_values import Outliers
+
+from .conftest import Make
+
+SQRT_118 = math.sqrt(1.18)
+
+
+def hand_cells(extra: list[tuple] | None = None) -> pd.DataFrame:
+    rows = []
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            period = year * 100 + month
+            if year < 2025:
+                rows += [
+                    (period, "re_exports", "85423190", 10.0, 10.0),
+                    (period, "re_exports", "61091000", 10.0, 5.0),
+                ]
+            else:
+                rows += [
+                    (period, "re_exports", "85423190", 9.6, 8.0),
+                    (period, "re_exports", "61091000", 14.0, 7.0),
+                ]
+    rows += extra or []
+    frame = pd.DataFrame(rows, columns=["period", "flow", "commodity", "value", "quantity"])
+    frame["partner"] = "USA"
+    frame["unit"] = "NO."
+    frame["mode"] = "air"
+    frame["records"] = 1
+    return frame
+
+
+def run(make: Make, cells: pd.DataFrame, **options: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    be = make({"cells": cells})
+    series, trimmed = compile_indices(
+        be.table("cells"),
+        be.table("commodity_sitc"),
+        be.table("sitc"),
+        be.table("partners"),
+        **options,  # type: ignore[arg-type]
+    )
+    frame = be.execute(series).sort_values(["measure", "key", "period"]).reset_index(drop=True)
+    return frame, be.execute(trimmed)
+
+
+def row(frame: pd.DataFrame, measure: str, period: int, key: str = "total") -> pd.Series:
+    hit = frame[(frame.measure == measure) & (frame.key == key) & (frame.period == period)]
+    assert len(hit) == 1, (measure, key, period)
+    return hit.iloc[0]
+
+
+def test_year_on_year_formulas_by_hand(backend: Make) -> None:
+    frame, trimmed = run(backend, hand_cells())
+    dec = row(frame, "re_exports", 202512)
+    assert dec.laspeyres_yoy == pytest.approx(1.1, rel=1e-12)
+    assert dec.paasche_yoy == pytest.approx(23.6 / 22, rel=1e-12)
+    assert dec.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
+    tornqvist = math.exp(0.5 * (10 * math.log(1.2) / 20 + 9.6 * math.log(1.2) / 23.6))
+    assert dec.tornqvist_yoy == pytest.approx(tornqvist, rel=1e-12)
+    assert dec.value_yoy_pct == pytest.approx(18.0, rel=1e-12)
+    assert dec.price_yoy_pct == pytest.approx((SQRT_118 - 1) * 100, rel=1e-12)
+    assert dec.volume_yoy_pct == pytest.approx((SQRT_118 - 1) * 100, rel=1e-12)
+    assert dec.price_coverage == pytest.approx(1.0, rel=1e-12)
+    assert dec.cells_matched == 2
+    assert len(trimmed) == 0
+
+
+def test_chain_linked_series_with_reference_year(backend: Make) -> None:
+    frame, _ = run(backend, hand_cells(), reference_year=2024)
+    rx = frame[(frame.measure == "re_exports") & (frame.key == "total")]
+    index = dict(zip(rx.period, rx.price_index, strict=True))
+    # 2023 has no previous year to link to; 2024 is flat at 100; 2025 is √1.18 higher.
+    assert all(math.isnan(index[p]) for p in range(202301, 202313))
+    assert [index[p] for p in range(202401, 202413)] == pytest.approx([100.0] * 12, rel=1e-12)
+    assert [index[p] for p in range(202501, 202513)] == pytest.approx(
+        [100 * SQRT_118] * 12, rel=1e-12
+    )
+    dec = row(frame, "re_exports", 202512)
+    # Volume = value index (118) ÷ price index.
+    assert dec.volume_index == pytest.approx(118 / SQRT_118, rel=1e-12)
+
+
+def test_total_exports_is_an_aggregate_of_its_own(backend: Make) -> None:
+    # Domestic exports of a third item, priced 10% higher in 2025 at constant quantity.
+    dx = [
+        (y * 100 + m, "domestic_exports", "71131900", 5.0 * (1.1 if y == 2025 else 1), 1.0)
+        for y in (2023, 2024, 2025)
+        for m in range(1, 13)
+    ]
+    frame, _ = run(backend, hand_cells(dx))
+    total = row(frame, "total_exports", 202512)
+    assert total.value == pytest.approx(23.6 + 5.5, rel=1e-12)
+    laspeyres = (1.2 * 10 + 10 + 1.1 * 5) / 25
+    paasche = (9.6 + 14 + 5.5) / (8 + 14 + 5)
+    assert total.laspeyres_yoy == pytest.approx(laspeyres, rel=1e-12)
+    assert total.paasche_yoy == pytest.approx(paasche, rel=1e-12)
+    assert row(frame, "domestic_exports", 202512).fisher_yoy == pytest.approx(1.1, rel=1e-12)
+
+
+def test_outliers_are_trimmed_and_reported(backend: Make) -> None:
+    # A third cell whose unit value jumps 20-fold in December 2025.
+    odd = [
+        (y * 100 + m, "re_exports", "84713000", 1.0, 1.0)
+        for y in (2023, 2024)
+        for m in range(1, 13)
+    ]
+    odd += [(202500 + m, "re_exports", "84713000", 1.0, 1.0) for m in range(1, 12)]
+    odd += [(202512, "re_exports", "84713000", 20.0, 1.0)]
+    frame, trimmed = run(backend, hand_cells(odd), outliers=Outliers(low=0.1, high=10, fence=None))
+    dec = row(frame, "re_exports", 202512)
+    assert dec.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
+    assert dec.cells_matched == 2
+    assert dec.price_coverage == pytest.approx(23.6 / 43.6, rel=1e-12)
+    assert trimmed[["period", "commodity", "relative", "v1"]].values.tolist() == [
+        [202512, "84713000", 20.0, 20.0]
+    ]
+
+
+def test_cells_without_quantity_count_in_value_not_in_price(backend: Make) -> None:
+    no_qty = pd.DataFrame(
+        [(202412, "re_exports", "30049000", 6.0), (202512, "re_exports", "30049000", 6.4)],
+        columns=["period", "flow", "commodity", "value"],
+    ).assign(partner="USA", mode="air", records=1)
+    cells = pd.concat([hand_cells(), no_qty], ignore_index=True)
+    frame, _ = run(backend, cells)
+    dec = row(frame, "re_exports", 202512)
+    assert dec.value == pytest.approx(30.0, rel=1e-12)
+    assert dec.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
+    assert dec.price_coverage == pytest.approx(23.6 / 30.0, rel=1e-12)
+    assert dec.volume_yoy_pct == pytest.approx((30.0 / 26.0 / SQRT_118 - 1) * 100, rel=1e-12)
