@@ -12,9 +12,10 @@ T × T matrix of indices costs a handful of matrix products. Formulas whose weig
 periods item by item (Sato–Vartia, Vartia I, bilateral Geary–Khamis, bilateral TPD) are
 evaluated element-wise, in blocks of pairs to bound memory.
 
-References: ILO/IMF/OECD/UNECE/Eurostat/World Bank, *Consumer Price Index Manual: Concepts
-and Methods* (2020), ch. 6 and 8 ("CPI Manual"); Balk, *Price and Quantity Index Numbers*
-(2008) ("Balk"); von der Lippe, *Index Theory and Price Statistics* (2007).
+References: ILO/IMF/OECD/UNECE/Eurostat/World Bank, *Consumer Price Index Manual: Theory
+and Practice* (2004), ch. 15 (basic index number theory) and ch. 20 (elementary indices),
+"CPI Manual 2004" below; Balk, *Price and Quantity Index Numbers* (2008); von der Lippe,
+*Index Theory and Price Statistics* (2007).
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ class Grid:
         finite = np.isfinite(panel.prices)
         self.mask = finite
         self.m = finite.astype(float)
-        self.p = np.where(finite, panel.prices, 0.0)
-        self.q = np.where(finite, panel.quantities, 0.0)
+        if finite.all():  # a complete panel: nothing to fill
+            self.p, self.q = panel.prices, panel.quantities
+        else:
+            self.p = np.where(finite, panel.prices, 0.0)
+            self.q = np.where(finite, panel.quantities, 0.0)
 
     @cached_property
     def e(self) -> np.ndarray:
@@ -79,6 +83,9 @@ class Pairs:
         self.full = full
         self._base = _selector(self.base)
         self._current = _selector(self.current)
+        # All-pairs products, kept with their operands so that ids stay unique: Σ y_j x_k is
+        # the transpose of Σ x_j y_k, which halves the matrix products of most formulas.
+        self._products: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def all(cls, periods: int) -> Pairs:
@@ -101,7 +108,12 @@ class Pairs:
     def dot(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Σₙ x[base, n]·y[current, n] for every pair."""
         if self.full:
-            return (x @ y.T).ravel()
+            known = self._products.get((id(y), id(x)))
+            if known is not None:
+                return known[2].T.ravel()
+            product = x @ y.T
+            self._products[id(x), id(y)] = (x, y, product)
+            return product.ravel()
         if isinstance(self._base, int):  # a fixed base: one matrix-vector product
             if isinstance(self._current, int):
                 return np.full(len(self), x[self._base] @ y[self._current])
@@ -140,39 +152,39 @@ def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def laspeyres(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Laspeyres: P_L = Σ p1·q0 / Σ p0·q0 (CPI Manual eq. 6.3 / Balk 2008 eq. 3.7)."""
+    """Laspeyres: P_L = Σ p1·q0 / Σ p0·q0 (Laspeyres 1871; CPI Manual 2004, ch. 15)."""
     return _safe_div(pairs.dot(g.q, g.p), pairs.dot(g.e, g.m))
 
 
 def paasche(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Paasche: P_P = Σ p1·q1 / Σ p0·q1 (CPI Manual eq. 6.4)."""
+    """Paasche: P_P = Σ p1·q1 / Σ p0·q1 (Paasche 1874; CPI Manual 2004, ch. 15)."""
     return _safe_div(pairs.dot(g.m, g.e), pairs.dot(g.p, g.q))
 
 
 def fisher(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Fisher ideal: P_F = √(P_L·P_P) (CPI Manual eq. 6.12; Fisher 1922)."""
+    """Fisher ideal: P_F = √(P_L·P_P) (Fisher 1922; CPI Manual 2004, ch. 15–17)."""
     return np.sqrt(laspeyres(g, pairs) * paasche(g, pairs))
 
 
 def drobisch(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Drobisch (Sidgwick–Bowley): P_D = (P_L + P_P)/2 (CPI Manual eq. 6.11)."""
+    """Drobisch (Sidgwick–Bowley): P_D = (P_L + P_P)/2 (Drobisch 1871; CPI Manual 2004, ch. 15)."""
     return (laspeyres(g, pairs) + paasche(g, pairs)) / 2
 
 
 def walsh(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Walsh: P_W = Σ p1·√(q0·q1) / Σ p0·√(q0·q1) (CPI Manual eq. 6.20)."""
+    """Walsh: P_W = Σ p1·√(q0·q1) / Σ p0·√(q0·q1) (Walsh 1901; CPI Manual 2004, ch. 15)."""
     sq = g.sqrt_q
     return _safe_div(pairs.dot(sq, g.p * sq), pairs.dot(g.p * sq, sq))
 
 
 def marshall_edgeworth(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Marshall–Edgeworth: P_ME = Σ p1·(q0 + q1) / Σ p0·(q0 + q1) (CPI Manual eq. 6.19)."""
+    """Marshall–Edgeworth: P_ME = Σ p1·(q0 + q1) / Σ p0·(q0 + q1) (Marshall 1887; Edgeworth 1925)."""
     num = pairs.dot(g.q, g.p) + pairs.dot(g.m, g.e)
     return _safe_div(num, pairs.dot(g.e, g.m) + pairs.dot(g.p, g.q))
 
 
 def lowe(g: Grid, pairs: Pairs, *, basket: int = 0, **_: object) -> np.ndarray:
-    """Lowe: P_Lo = Σ p1·q_b / Σ p0·q_b, quantities of the basket period b (CPI Manual eq. 1.1).
+    """Lowe: P_Lo = Σ p1·q_b / Σ p0·q_b, quantities of the basket period b (Lowe 1823).
 
     The sums run over items observed in periods 0, 1 and b.
     """
@@ -181,13 +193,16 @@ def lowe(g: Grid, pairs: Pairs, *, basket: int = 0, **_: object) -> np.ndarray:
 
 
 def young(g: Grid, pairs: Pairs, *, basket: int = 0, **_: object) -> np.ndarray:
-    """Young: P_Y = Σ s_b·r, expenditure shares of the basket period b (CPI Manual eq. 1.5)."""
+    """Young: P_Y = Σ s_b·r, expenditure shares of the basket period b (Young 1812).
+
+    The shares are those of the items observed in periods 0, 1 and b, normalised to one.
+    """
     eb = g.e[basket]
     return _safe_div(pairs.dot(g.inv_p * eb, g.p), pairs.dot(g.m * eb, g.m))
 
 
 def stuvel(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Stuvel: P_S = A + √(A² + V), A = (P_L − Q_L)/2, V the value ratio (Balk 2008 eq. 3.27)."""
+    """Stuvel: P_S = A + √(A² + V), A = (P_L − Q_L)/2, V the value ratio (Stuvel 1957)."""
     base_value = pairs.dot(g.e, g.m)
     p_l = _safe_div(pairs.dot(g.q, g.p), base_value)
     q_l = _safe_div(pairs.dot(g.p, g.q), base_value)
@@ -208,32 +223,32 @@ def _log_geometric_paasche(g: Grid, pairs: Pairs) -> np.ndarray:
 
 
 def geometric_laspeyres(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Geometric Laspeyres: P_GL = Π r^s0 (CPI Manual eq. 6.23)."""
+    """Geometric Laspeyres: P_GL = Π r^s0 (CPI Manual 2004, ch. 15)."""
     return np.exp(_log_geometric_laspeyres(g, pairs))
 
 
 def geometric_paasche(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Geometric Paasche: P_GP = Π r^s1 (CPI Manual eq. 6.24)."""
+    """Geometric Paasche: P_GP = Π r^s1 (CPI Manual 2004, ch. 15)."""
     return np.exp(_log_geometric_paasche(g, pairs))
 
 
 def tornqvist(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Törnqvist: P_T = Π r^((s0 + s1)/2) (CPI Manual eq. 6.26; Törnqvist 1936)."""
+    """Törnqvist: P_T = Π r^((s0 + s1)/2) (Törnqvist 1936; CPI Manual 2004, ch. 15)."""
     return np.exp((_log_geometric_laspeyres(g, pairs) + _log_geometric_paasche(g, pairs)) / 2)
 
 
 def palgrave(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Palgrave: P_Pal = Σ s1·r (Balk 2008 eq. 3.23)."""
+    """Palgrave: P_Pal = Σ s1·r (Palgrave 1886)."""
     return _safe_div(pairs.dot(g.inv_p, g.e * g.p), pairs.dot(g.m, g.e))
 
 
 def harmonic_laspeyres(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Harmonic Laspeyres: P_HL = (Σ s0 / r)⁻¹ (CPI Manual eq. 6.24 note; Balk 2008 §3.6)."""
+    """Harmonic Laspeyres: P_HL = (Σ s0 / r)⁻¹ (Balk 2008, ch. 3)."""
     return _safe_div(pairs.dot(g.e, g.m), pairs.dot(g.e * g.p, g.inv_p))
 
 
 def lloyd_moulton(g: Grid, pairs: Pairs, *, sigma: float = 0.7, **_: object) -> np.ndarray:
-    """Lloyd–Moulton (CES): P_LM = [Σ s0·r^(1−σ)]^(1/(1−σ)) (CPI Manual eq. 6.27).
+    """Lloyd–Moulton (CES): P_LM = [Σ s0·r^(1−σ)]^(1/(1−σ)) (Lloyd 1975; Moulton 1996).
 
     σ is the elasticity of substitution; σ = 1 is the limit Π r^s0 (geometric Laspeyres).
     """
@@ -247,7 +262,7 @@ def lloyd_moulton(g: Grid, pairs: Pairs, *, sigma: float = 0.7, **_: object) -> 
 def quadratic_mean(g: Grid, pairs: Pairs, *, r: float = 2.0, **_: object) -> np.ndarray:
     """Quadratic mean of order r: P_r = [Σ s0·r^(r/2)]^(1/r) / [Σ s1·r^(−r/2)]^(1/r).
 
-    Diewert (1976), eq. (2.16); CPI Manual eq. 6.30. r = 2 is Fisher, r → 0 Törnqvist.
+    Diewert (1976), "Exact and superlative index numbers". r = 2 is Fisher, r → 0 Törnqvist.
     """
     if np.isclose(r, 0.0, rtol=0, atol=1e-12):
         return tornqvist(g, pairs)
@@ -261,28 +276,28 @@ def quadratic_mean(g: Grid, pairs: Pairs, *, r: float = 2.0, **_: object) -> np.
 
 
 def jevons(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Jevons: P_J = Π r^(1/N) (CPI Manual eq. 8.9)."""
+    """Jevons: P_J = Π r^(1/N) (Jevons 1865; CPI Manual 2004, ch. 20)."""
     n = pairs.dot(g.m, g.m)
     return np.exp(_safe_div(pairs.dot(g.m, g.log_p) - pairs.dot(g.log_p, g.m), n))
 
 
 def dutot(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Dutot: P_D = Σ p1 / Σ p0 (CPI Manual eq. 8.7)."""
+    """Dutot: P_D = Σ p1 / Σ p0 (Dutot 1738; CPI Manual 2004, ch. 20)."""
     return _safe_div(pairs.dot(g.m, g.p), pairs.dot(g.p, g.m))
 
 
 def carli(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Carli: P_C = Σ r / N (CPI Manual eq. 8.6)."""
+    """Carli: P_C = Σ r / N (Carli 1764; CPI Manual 2004, ch. 20)."""
     return _safe_div(pairs.dot(g.inv_p, g.p), pairs.dot(g.m, g.m))
 
 
 def harmonic(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Harmonic mean of relatives: P_H = (Σ r⁻¹ / N)⁻¹ (CPI Manual eq. 8.8)."""
+    """Harmonic mean of relatives: P_H = (Σ r⁻¹ / N)⁻¹ (Coggeshall 1887; CPI Manual 2004, ch. 20)."""
     return _safe_div(pairs.dot(g.m, g.m), pairs.dot(g.p, g.inv_p))
 
 
 def cswd(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
-    """Carruthers–Sellwood–Ward–Dalén: P_CSWD = √(P_C·P_H) (CPI Manual eq. 8.10)."""
+    """Carruthers–Sellwood–Ward–Dalén: P_CSWD = √(P_C·P_H) (CPI Manual 2004, ch. 20)."""
     return np.sqrt(carli(g, pairs) * harmonic(g, pairs))
 
 
@@ -325,7 +340,7 @@ def _log_relatives(p0: np.ndarray, p1: np.ndarray, matched: np.ndarray) -> np.nd
 def sato_vartia(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
     """Sato–Vartia (Vartia II): ln P = Σ wₙ ln rₙ, wₙ ∝ L(s1ₙ, s0ₙ), normalised to sum to 1.
 
-    Sato (1976), Vartia (1976); CPI Manual eq. 6.28; L is the logarithmic mean.
+    Sato (1976), Vartia (1976); L is the logarithmic mean. Exact for CES preferences.
     """
 
     def kernel(p0, p1, q0, q1, matched):  # type: ignore[no-untyped-def]
@@ -350,7 +365,7 @@ def vartia_i(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
 def geary_khamis_bilateral(g: Grid, pairs: Pairs, **_: object) -> np.ndarray:
     """Bilateral Geary–Khamis: Σ p1·h / Σ p0·h, h the harmonic mean of q0 and q1.
 
-    Balk (2008) eq. 3.26 (also IndexNumR's ``gk`` bilateral method).
+    IndexNumR's ``gk`` bilateral method; the two-period case of Geary–Khamis.
     """
 
     def kernel(p0, p1, q0, q1, matched):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ zero at the window's first period. The splicing module stitches windows into a s
 References: Ivancic, Diewert & Fox (2011), "Scanner data, time aggregation and the
 construction of price indexes", *Journal of Econometrics* 161, 24–35 (GEKS, CCDI);
 Diewert & Fox (2022), "Substitution bias in multilateral methods for CPI construction",
-*Journal of Business & Economic Statistics* 40, 355–369 (GK, WTPD); CPI Manual (2020), ch. 10.
+*Journal of Business & Economic Statistics* 40, 355–369 (GK, WTPD).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def geary_khamis_window(prices: np.ndarray, quantities: np.ndarray) -> np.ndarra
     The GK system is Pₜ = Σₙ pₜₙqₜₙ / Σₙ bₙqₜₙ with item reference prices
     bₙ = Σₜ (qₜₙ/Qₙ)·pₜₙ/Pₜ, Qₙ = Σₜ qₜₙ. Eliminating b leaves a T × T system in πₜ = 1/Pₜ:
     Vₜπₜ = Σᵤ Mₜᵤπᵤ with M = q·diag(1/Q)·(p∘q)ᵀ, solved with π at the window's first period
-    fixed to 1. This is Diewert & Fox (2022) eq. (27)–(28) solved through the small
+    fixed to 1: the GK equations of Diewert & Fox (2022), solved through the small
     periods × periods system instead of the items × items one. Unobserved cells count as
     zero quantities (IndexNumR ``GKIndex`` default, PriceIndexCalc). Periods that share no
     item, directly or through other periods, with the first one get NaN.
@@ -95,7 +95,7 @@ def wtpd_window(prices: np.ndarray, quantities: np.ndarray) -> np.ndarray:
 
     The regression ln pₜₙ = αₜ + βₙ + εₜₙ over every observed (t, n), weighted by the
     expenditure share sₜₙ of the item in its period (Rao 2005; de Haan & Krsinich 2014;
-    Diewert & Fox 2022 eq. (39)), gives the index exp(αₜ − α₀). The normal equations for
+    Diewert & Fox 2022), gives the index exp(αₜ − α₀). The normal equations for
     β give βₙ = Σₜ sₜₙ(yₜₙ − αₜ)/Wₙ with Wₙ = Σₜ sₜₙ; substituting them into those for α
     leaves the T × T system (I − S·diag(1/W)·Sᵀ)·α = r, rₜ = Σₙ sₜₙ(yₜₙ − zₙ),
     zₙ = Σₜ sₜₙyₜₙ/Wₙ, solved with α₀ = 0. Periods not connected to the first get NaN.

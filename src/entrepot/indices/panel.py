@@ -3,9 +3,9 @@
 Records of (period, item, price, quantity) become two periods × items matrices, prices and
 quantities, with NaN where an item is not observed. Items are matched by their id, never by
 row order. When several records share an item and a period they are first combined into a
-unit value, Σ p·q ÷ Σ q, with the quantities summed (the elementary aggregation of the
-ILO/IMF *Consumer Price Index Manual* (2020), §6.20, and of the IMF *Export and Import Price
-Index Manual* (2009), ch. 2). Periods keep the order of their first appearance in the input.
+unit value, Σ p·q ÷ Σ q, with the quantities summed, as for the unit value indices of the
+IMF *Export and Import Price Index Manual* (2009) and for scanner data (Diewert & Fox 2022).
+Periods keep the order of their first appearance in the input.
 """
 
 from __future__ import annotations
@@ -40,11 +40,6 @@ class Panel:
         return self.prices.shape
 
     @cached_property
-    def present(self) -> np.ndarray:
-        """1.0 where the item is observed in the period, else 0.0."""
-        return np.isfinite(self.prices).astype(float)
-
-    @cached_property
     def values(self) -> np.ndarray:
         """Total value of every period over all its items, Σ p·q."""
         return np.nansum(self.prices * self.quantities, axis=1)
@@ -62,15 +57,6 @@ class Panel:
     def swapped(self) -> Panel:
         """Prices and quantities exchanged: a price formula on it is the quantity index."""
         return Panel(self.periods, self.items, self.quantities, self.prices)
-
-    def window(self, start: int, stop: int) -> Panel:
-        """Periods ``start`` to ``stop - 1`` (positions)."""
-        return Panel(
-            self.periods[start:stop],
-            self.items,
-            self.prices[start:stop],
-            self.quantities[start:stop],
-        )
 
 
 def _lookup(index: pd.Index, label: Hashable) -> int | None:
@@ -139,7 +125,7 @@ def build_panel(
     _check_values(frame, p, q, period=period, item=item, price=price, quantity=quantity)
 
     t_codes, periods = _factorize(frame[period])
-    n_codes, items = _factorize(frame[item])
+    n_codes, items = _factorize(frame[item], ordered=False)
     if (t_codes < 0).any() or (n_codes < 0).any():
         column = period if (t_codes < 0).any() else item
         row = int(np.flatnonzero((t_codes < 0) | (n_codes < 0))[0])
@@ -148,8 +134,16 @@ def build_panel(
             "period and an item."
         )
     n_periods, n_items = len(periods), len(items)
-    cell = t_codes.astype(np.int64) * n_items + n_codes
     size = n_periods * n_items
+    if len(p) == size and _in_grid_order(t_codes, n_codes, n_periods, n_items):
+        # Every cell once, by period then item (a complete grid straight from a store).
+        return Panel(
+            pd.Index(periods, name=period),
+            pd.Index(items, name=item),
+            p.reshape(n_periods, n_items).copy(),
+            q.reshape(n_periods, n_items).copy(),
+        )
+    cell = t_codes.astype(np.int64) * n_items + n_codes
     count = np.bincount(cell, minlength=size)
     if count.max() == 1:  # one record per cell: no unit values to form
         prices = np.full(size, np.nan)
@@ -173,13 +167,29 @@ def build_panel(
     )
 
 
-def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and labels of ``column`` in order of first appearance (-1 for missing).
+def _in_grid_order(t_codes: np.ndarray, n_codes: np.ndarray, periods: int, items: int) -> bool:
+    rows, cols = t_codes.reshape(periods, items), n_codes.reshape(periods, items)
+    return bool((rows == np.arange(periods)[:, None]).all() and (cols == np.arange(items)).all())
 
-    Records usually come grouped (all rows of a month together): then only the first row of
-    each run of equal values needs hashing.
+
+def _factorize(column: pd.Series, ordered: bool = True) -> tuple[np.ndarray, pd.Index]:
+    """Codes and labels of ``column`` (-1 for missing).
+
+    Labels come in order of first appearance, or in any order when not ``ordered``. Records
+    usually come grouped (all rows of a month together): then only the first row of each
+    run of equal values needs hashing. Compact integer codes (HS items as integers) are
+    looked up in a table instead of hashed.
     """
     values = column.to_numpy()
+    if not ordered and values.dtype.kind in "iu" and len(values) > 4096:
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * len(values):
+            offset = values - low
+            seen = np.zeros(high - low + 1, dtype=bool)
+            seen[offset] = True
+            codes = (np.cumsum(seen) - 1)[offset]
+            labels = (np.flatnonzero(seen) + low).astype(values.dtype)
+            return codes, pd.Index(labels)
     head = values[: min(len(values), 1024)]
     if len(values) > 4096 and np.count_nonzero(head[1:] != head[:-1]) < len(head) // 8:
         starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ def price_index(
     the records by period first.
 
     Bilateral formulas give a ``chain="fixed"`` series (every period against ``base``), a
-    ``"chained"`` one (period-on-period links multiplied together) or the ``"links"``.
+    ``"chained"`` one (period-on-period links multiplied together) or the ``"links"``. A
+    comparison with no item in common is NaN (and so is a chain from there on).
     Multilateral formulas (``geks_*``, ``geary_khamis``, ``wtpd``) use one window of all
     periods, or a rolling ``window`` extended by ``splice`` (default ``"mean"``).
 
@@ -59,7 +61,10 @@ def price_index(
     divided by the direct index of the other kind.
 
     The result has the columns ``by`` (if any), the period column and ``index``, scaled so
-    that the ``base`` period (the first by default) equals ``reference``.
+    that the ``base`` period (the first by default) equals ``reference`` (links are plain
+    ratios). ``basket`` is the period whose quantities (Lowe) or expenditure shares (Young)
+    weigh the prices, the first by default; ``sigma`` is Lloyd–Moulton's elasticity of
+    substitution and ``r`` the order of the quadratic mean index.
 
     >>> records = pd.DataFrame({"period": [1, 1, 2, 2], "item": ["a", "b", "a", "b"],
     ...                         "price": [1.0, 2.0, 1.1, 2.0], "quantity": [10, 5, 10, 6]})
@@ -86,7 +91,13 @@ def price_index(
 
     frames = []
     for key, group in _panels(panel, info, by, period, item, price, quantity_col):
-        values = _series(group, info, chain, base, window, splice, quantity, implicit, params)
+        try:
+            values = _series(group, info, chain, base, window, splice, quantity, implicit, params)
+        except InputError as exc:
+            if not key:
+                raise
+            where = ", ".join(f"{name}={value!r}" for name, value in key)
+            raise InputError(f"In the group {where}: {exc}") from exc
         if chain != "links":
             values = values * reference
         frame = pd.DataFrame({group.periods.name or period: group.periods, "index": values})
@@ -97,10 +108,10 @@ def price_index(
 
 
 def quantity_index(
-    panel: pd.DataFrame | Panel, formula: str = "fisher", **options: object
+    panel: pd.DataFrame | Panel, formula: str = "fisher", **options: Any
 ) -> pd.DataFrame:
     """:func:`price_index` with ``quantity=True``: the volume index of the same formula."""
-    return price_index(panel, formula, quantity=True, **options)  # type: ignore[arg-type]
+    return price_index(panel, formula, quantity=True, **options)
 
 
 def _parameters(

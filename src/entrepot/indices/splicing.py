@@ -11,7 +11,7 @@ window moves forward one period and the new window's movement is spliced onto th
 - ``mean``: the geometric mean of the splices on every overlapping period (Diewert & Fox
   2022);
 - ``wisp``, ``hasp``, ``mean_pub``: window, half and mean splices linked on the published
-  series instead of the previous window (Chessa 2019; de Haan, Hendriks & Scholz 2021);
+  series instead of the previous window (Chessa 2019);
 - ``fbew``: fixed base expanding window: the window grows from a base period, renewed every
   ``w - 1`` periods, and the index is the base's published value times the window's
   movement since the base (Chessa 2016);
@@ -24,8 +24,8 @@ window moves forward one period and the new window's movement is spliced onto th
 
 With a first period in December and ``w = 13``, fbew and fbmw use December as the link
 month every year. The conventions, including which overlap period the half splice uses
-for an even window, follow IndexNumR's ``splice_t`` (White 2023) and agree with
-PriceIndices (Białek 2021).
+for an even window, follow IndexNumR's ``GEKSIndex`` (G. White) and agree with
+PriceIndices' ``*_splice`` functions (J. Białek).
 """
 
 from __future__ import annotations

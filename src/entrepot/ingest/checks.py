@@ -1,8 +1,8 @@
 """Validation rules: one rule per kind of bad input, each a SQL test over the staged load.
 
-Staging keeps every field as the text the file held and, beside it, the parsed form
-(``n_period``, ``n_flow``, ``n_value``, ``n_quantity``, ``n_net_weight``: null where the
-text does not parse), computed once per batch by :data:`PARSED`. A rule names the field it
+Staging keeps every field in the form the store keeps it (``n_period``, ``n_flow``,
+``n_value``, …: see :data:`PARSED`), computed once per batch, and the text as the file held
+it for the rows that break a rule (the text of good rows is not needed). A rule names the field it
 checks, a condition over those columns that is true for a bad row, and the reason shown to
 the user. A row that breaks any rule is rejected, and every broken rule is reported.
 """
@@ -38,15 +38,25 @@ def _flow(col: str) -> str:
     return f"CASE {base} {cases} ELSE {base} END"
 
 
-PARSED: dict[str, str] = {
-    "n_period": "CASE WHEN regexp_full_match(trim(period), '\\d{4}-?(0[1-9]|1[0-2])') "
-    "THEN CAST(replace(trim(period), '-', '') AS INTEGER) END",
-    "n_flow": _flow("flow"),
-    "n_value": _number("value"),
-    "n_quantity": _number("quantity"),
-    "n_net_weight": _number("net_weight"),
+PARSED: dict[str, tuple[str, str]] = {
+    "n_period": (
+        "INTEGER",
+        "CASE WHEN regexp_full_match(trim(period), '\\d{4}-?(0[1-9]|1[0-2])') "
+        "THEN CAST(replace(trim(period), '-', '') AS INTEGER) END",
+    ),
+    "n_flow": ("VARCHAR", _flow("flow")),
+    "n_commodity": ("VARCHAR", "trim(commodity)"),
+    "n_partner": ("VARCHAR", "upper(trim(partner))"),
+    "n_consignment": ("VARCHAR", "nullif(upper(trim(consignment)), '')"),
+    "n_origin": ("VARCHAR", "nullif(upper(trim(origin)), '')"),
+    "n_mode": ("VARCHAR", "nullif(lower(trim(mode)), '')"),
+    "n_unit": ("VARCHAR", "nullif(upper(trim(unit)), '')"),
+    "n_value": ("DOUBLE", _number("value")),
+    "n_quantity": ("DOUBLE", _number("quantity")),
+    "n_net_weight": ("DOUBLE", _number("net_weight")),
 }
-"""Parsed columns staged beside the text, as SQL over the text fields."""
+"""Each field in the form the store keeps (type, SQL over the text as read): codes trimmed
+and cased, numbers parsed (null where the text does not parse)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,8 @@ class Rule:
     """SQL condition over the staged columns, true for a bad row."""
     reason: str
     """SQL expression giving the message for a bad row."""
-    rows: str = "_staging"
-    """Where the rule looks: the staged rows, or a join that brings extra columns."""
+    rows: str = "_flagged"
+    """Where the rule looks: the flagged rows with their text, or another relation."""
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -162,7 +172,7 @@ RULES: tuple[Rule, ...] = (
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
-ANY_BAD = " OR ".join(f"coalesce({r.bad}, false)" for r in RULES if r.rows == "_staging")
+ANY_BAD = " OR ".join(f"coalesce({r.bad}, false)" for r in RULES if r.rows == "_flagged")
 """True for a row that breaks any rule checkable within its batch (all but repeated ids).
 Staging computes it once per row, so the rules are spelled out only for flagged rows."""
 

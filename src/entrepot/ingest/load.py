@@ -111,7 +111,8 @@ def ingest(
     except duckdb.Error as exc:
         raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
     finally:
-        for name in ("_staging", "_duplicates", "_replaced", "_violations"):
+        con.execute("DROP VIEW IF EXISTS _flagged")
+        for name in ("_staging", "_text", "_duplicates", "_replaced", "_violations"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 
@@ -125,18 +126,30 @@ def _stage(
     progress: FileProgress | None,
     fail_after_batches: int | None,
 ) -> None:
-    """Copy every source into ``_staging``: the text as read, and its parsed form."""
-    text_cols = ", ".join(f"{name} VARCHAR" for name in FIELD_NAMES)
-    parsed_types = {"n_period": "INTEGER", "n_flow": "VARCHAR"}
-    parsed_cols = ", ".join(f"{n} {parsed_types.get(n, 'DOUBLE')}" for n in PARSED)
+    """Copy every source into ``_staging``: each field as stored, flagged good or bad.
+
+    The text as read goes to ``_text`` only for bad rows (to report it); ``record_id`` is
+    staged for all rows, since repeats can only be found across the whole load.
+    """
+    raw = [f for f in FIELD_NAMES if f != "record_id"]
+    normal = ", ".join(f"{name} {kind}" for name, (kind, _) in PARSED.items())
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {text_cols}, "
-        f"{LINE} BIGINT, {PROBLEM} VARCHAR, _row BIGINT, {parsed_cols}, _ok BOOLEAN)"
+        f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {LINE} BIGINT, _row BIGINT, "
+        f"record_id VARCHAR, {PROBLEM} VARCHAR, {normal}, _ok BOOLEAN)"
+    )
+    text = ", ".join(f"{name} VARCHAR" for name in raw)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _text (_row BIGINT, {text})")
+    parsed = ", ".join(f"{sql} AS {name}" for name, (_, sql) in PARSED.items())
+    stage = (
+        f"INSERT INTO _staging SELECT ?, {LINE}, _row, record_id, {PROBLEM}, "
+        f"{', '.join(PARSED)}, NOT ({ANY_BAD}) FROM (SELECT *, {parsed} FROM _batch)"
+    )
+    keep_text = (
+        f"INSERT INTO _text SELECT _row, {', '.join(raw)} FROM _batch WHERE _row IN "
+        "(SELECT _row FROM _staging WHERE NOT _ok AND _row >= ?)"
     )
     row = 0
     batches = 0
-    names = ", ".join([*FIELD_NAMES, LINE, PROBLEM])
-    parsed = ", ".join(f"{expr} AS {name}" for name, expr in PARSED.items())
     for source in sources:
         file = str(source.path)
         on_progress = (lambda f, s=source: progress(s, f)) if progress else None
@@ -148,11 +161,8 @@ def _stage(
             # Small chunks let DuckDB check one batch on every core.
             chunks = pa.Table.from_batches([numbered]).to_batches(max_chunksize=32_768)
             con.register("_batch", pa.Table.from_batches(chunks))
-            con.execute(
-                f"INSERT INTO _staging SELECT *, NOT ({ANY_BAD}) FROM "
-                f"(SELECT ?, {names}, _row, {parsed} FROM _batch)",
-                [file],
-            )
+            con.execute(stage, [file])
+            con.execute(keep_text, [row])
             con.unregister("_batch")
             row += batch.num_rows
             batches += 1
@@ -162,12 +172,14 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
     """Spell out every broken rule of the rows staging flagged, and of repeated ids."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {DUPLICATES_SQL}")
     con.execute("UPDATE _staging SET _ok = false WHERE _row IN (SELECT _row FROM _duplicates)")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _flagged AS "
+        "SELECT * FROM _staging JOIN _text USING (_row) WHERE NOT _ok"
+    )
     parts = [
         f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
         f"{'NULL' if r.field == 'line' else r.field} AS value, "
-        f"'{r.name}' AS rule, {r.reason} AS reason "
-        f"FROM (SELECT * FROM _staging WHERE NOT _ok) {r.rows.replace('_staging', '')} "
-        f"WHERE {r.bad}"
+        f"'{r.name}' AS rule, {r.reason} AS reason FROM {r.rows} WHERE {r.bad}"
         for r in RULES
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + " UNION ALL ".join(parts))
@@ -185,19 +197,10 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
 
 
 def _cells_sql() -> str:
-    key = {
-        "period": "n_period",
-        "flow": "n_flow",
-        "commodity": "trim(commodity)",
-        "partner": "upper(trim(partner))",
-        "consignment": "nullif(upper(trim(consignment)), '')",
-        "origin": "nullif(upper(trim(origin)), '')",
-        "mode": "nullif(lower(trim(mode)), '')",
-        "unit": "nullif(upper(trim(unit)), '')",
-    }
-    select = ", ".join(f"{expr} AS {name}" for name, expr in key.items())
+    """Good rows grouped into monthly cells."""
+    key = ", ".join(f"n_{name} AS {name}" for name in CELL_KEY)
     return f"""
-        SELECT {select}, sum(n_value) AS value, sum(n_quantity) AS quantity,
+        SELECT {key}, sum(n_value) AS value, sum(n_quantity) AS quantity,
             sum(n_net_weight) AS net_weight, count(*) AS records
         FROM _staging WHERE _ok
         GROUP BY ALL"""
