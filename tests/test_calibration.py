@@ -8,7 +8,6 @@ computed here from the generated records through ingest and summary.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 

@@ -252,7 +252,7 @@ _LABELS = {
 }
 
 
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _print_summary(result: Any) -> None:
@@ -558,3 +558,68 @@ def indices(
             f"{r.price_coverage:.0%}" if r.price_coverage is not None else "–",
         )
     console.print(table)
+
+
+# -- index numbers on any panel -----------------------------------------------------------
+
+
+@app.command()
+@friendly
+def index(
+    panel: Annotated[
+        Path | None,
+        typer.Argument(help="CSV with columns period,item,price,quantity (others ignored)."),
+    ] = None,
+    formula: Annotated[str, typer.Option(help="Formula name; see --list.")] = "fisher",
+    chain: Annotated[str, typer.Option(help="fixed (against the base) or chained.")] = "fixed",
+    quantity: Annotated[
+        bool, typer.Option("--quantity", help="Quantity index instead of price.")
+    ] = False,
+    base: Annotated[str | None, typer.Option(help="Base period [default: the first].")] = None,
+    reference: Annotated[
+        float, typer.Option(help="Index value of the base period (1 or 100).")
+    ] = 1.0,
+    window: Annotated[
+        int | None, typer.Option(help="Rolling window length (multilateral).")
+    ] = None,
+    splice: Annotated[
+        str | None, typer.Option(help="Splice for rolling windows; see --list.")
+    ] = None,
+    contributions: Annotated[
+        bool, typer.Option("--contributions", help="Each item's contribution to Fisher's change.")
+    ] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List formulas, aliases and splices.")
+    ] = False,
+) -> None:
+    """Index numbers of any panel of prices and quantities, printed as CSV."""
+    from . import indices as lib
+    from .errors import InputError, SourceError
+
+    if list_:
+        for name in lib.list_formulas():
+            sys.stdout.write(f"{name}\t{lib.FORMULAS[name].description}\n")
+        for alias, name in lib.ALIASES.items():
+            sys.stdout.write(f"{alias}\talias of {name}\n")
+        for name, what in lib.SPLICES.items():
+            sys.stdout.write(f"splice {name}\t{what}\n")
+        return
+    if panel is None:
+        raise InputError("Name the panel CSV (period,item,price,quantity), or ask for --list.")
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(panel, dtype={"period": str, "item": str})
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"{panel}: cannot read as CSV: {exc}") from exc
+    options: dict[str, Any] = {
+        "chain": chain,
+        "base": base,
+        "reference": reference,
+        "quantity": quantity,
+    }
+    if contributions:
+        result = lib.contributions(frame, **options)
+    else:
+        result = lib.price_index(frame, formula, window=window, splice=splice, **options)
+    sys.stdout.write(result.to_csv(index=False, float_format="%.17g"))

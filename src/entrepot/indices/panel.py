@@ -234,6 +234,11 @@ def _check_values(
             row = int(np.flatnonzero(bad)[0])
             raise InputError(
                 f"Column {column!r} has {int(bad.sum())} value(s) that are not {expected}: "
-                f"the first is {frame[column].iloc[row]!r} for item "
+                f"the first is {_shown(frame[column].iloc[row])} for item "
                 f"{frame[item].iloc[row]!r} in period {frame[period].iloc[row]!r}."
             )
+
+
+def _shown(value: object) -> str:
+    """A value as the user wrote it (no NumPy type names in messages)."""
+    return repr(value.item()) if isinstance(value, np.generic) else repr(value)
