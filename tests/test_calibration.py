@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from entrepot import Period, Store, duckdb_backend, ingest_files, load_classifications, summary
+from entrepot.analysis.indices import compile_store
+from entrepot.analysis.indices import index_rows
 from entrepot.analysis.summary import breakdown
 from entrepot.sample import generate
 
@@ -26,6 +28,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     load_classifications(store, [result.classifications])
     report = ingest_files(store, result.records)
     assert report.rows_rejected == 0 and report.rows_stored == result.rows
+    compile_store(store, duckdb_backend(store), breakdowns=("total", "partner"))
     yield store
     store.close()
 
@@ -94,3 +97,29 @@ def test_sitc_77_in_2025(sample_store: Store) -> None:
     rows = {r.key: r for r in breakdown(duckdb_backend(sample_store), Period(2025, 12), "division")}
     growth(rows["77"].year_to_date.yoy_pct["total_exports"], 17.2)
     assert rows["77"].label.lower().startswith("electrical machinery")
+
+
+def test_december_2025_export_volume_and_its_streak(sample_store: Store) -> None:
+    (total,) = index_rows(sample_store, Period(2025, 12))
+    growth(total.volume_yoy_pct, 21.6)
+    growth(total.price_yoy_pct, 3.7)
+    assert total.volume_growth_streak == 11
+    assert total.price_coverage is not None and total.price_coverage > 0.8
+
+
+def test_december_2025_volume_and_price_by_destination(sample_store: Store) -> None:
+    rows = {r.key: r for r in index_rows(sample_store, Period(2025, 12), by="partner")}
+    growth(rows["USA"].volume_yoy_pct, 44.6)
+    growth(rows["USA"].price_yoy_pct, 1.3)
+    growth(rows["TWN"].volume_yoy_pct, 61.8)
+
+
+def test_2025_export_volume(sample_store: Store) -> None:
+    mean = sample_store.con.execute(
+        "SELECT period // 100, avg(volume_index) FROM index_series "
+        "WHERE measure = 'total_exports' AND breakdown = 'total' AND period >= 202401 "
+        "GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    (y2024, v2024), (y2025, v2025) = mean
+    assert (y2024, y2025) == (2024, 2025)
+    growth((v2025 / v2024 - 1) * 100, 12.8)

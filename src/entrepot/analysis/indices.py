@@ -89,7 +89,7 @@ def compile_store(
         progress("homogeneity")
     elem = elementary(tables["cells"])
     homog = backend.execute(homogeneity(elem, ELEMENTARY_KEY))
-    series_frame = pd.concat(frames, ignore_index=True)[list(SERIES_COLUMNS)]
+    series_frames = [frame[list(SERIES_COLUMNS)] for frame in frames]
     trimmed = trimmed if trimmed is not None else pd.DataFrame()
     return _save(
         store,
@@ -97,7 +97,7 @@ def compile_store(
         formula,
         reference_year,
         rule,
-        series_frame,
+        series_frames,
         trimmed,
         homog,
         tuple(breakdowns),
@@ -111,7 +111,7 @@ def _save(
     formula: str,
     reference_year: int,
     rule: Outliers,
-    series: pd.DataFrame,
+    series: list[pd.DataFrame],
     trimmed: pd.DataFrame,
     homog: pd.DataFrame,
     breakdowns: tuple[str, ...],
@@ -140,29 +140,23 @@ def _save(
                 loads,
             ],
         )
-        for name, frame in (
-            ("index_series", series),
-            ("index_trims", trimmed),
-            ("cell_homogeneity", homog),
-        ):
+        tables = [*(("index_series", f) for f in series), ("index_trims", trimmed)]
+        for name, frame in [*tables, ("cell_homogeneity", homog)]:
             if len(frame):
                 frame = frame.copy()
                 frame.insert(0, "compile_id", compile_id)
                 con.register("_frame", frame)
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
-    share = 0.0
-    if len(trimmed):
-        total = series[
-            (series.breakdown == "total") & series.measure.isin(["imports", "total_exports"])
-        ]
-        share = float(trimmed["v1"].sum() / total["value"].sum()) if total["value"].sum() else 0.0
+    # Share of all trade value (every flow and month) in trimmed relatives.
+    traded = store.scalar("SELECT sum(value) FROM cells") or 0.0
+    share = float(trimmed["v1"].sum() / traded) if len(trimmed) and traded else 0.0
     return CompileReport(
         compile_id,
         formula,
         reference_year,
         breakdowns,
-        len(series),
+        sum(len(f) for f in series),
         len(trimmed),
         share,
         (min(periods), max(periods)),

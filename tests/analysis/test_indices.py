@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from entrepot import Period, Store, duckdb_backend
+from entrepot.analysis.indices import compile_store, growth_streak, index_rows
+from entrepot.errors import InputError, NotInStoreError
+
+
+def fill(store: Store) -> None:
+    """Two items to the USA: A's price rises 20% in 2025 while B's stays put."""
+    rows = []
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            period = year * 100 + month
+            a_price = 1.2 if year == 2025 else 1.0
+            rows += [
+                (period, "re_exports", "85423190", "USA", "NO.", a_price * 10, 10.0),
+                (period, "re_exports", "61091000", "USA", "NO.", 10.0, 5.0),
+                (period, "imports", "85423190", "CHN", "NO.", 12.0, 12.0),
+            ]
+    frame = pd.DataFrame(
+        rows, columns=["period", "flow", "commodity", "partner", "unit", "value", "quantity"]
+    )
+    store.con.register("_f", frame)
+    store.con.execute(
+        "INSERT INTO cells (period, flow, commodity, partner, unit, value, quantity, records, load_id) "
+        "SELECT *, 1, 1 FROM _f"
+    )
+    store.con.execute("INSERT INTO loads (load_id, rows_read) VALUES (1, 108)")
+
+
+def test_compile_stores_series_with_its_options(store: Store) -> None:
+    fill(store)
+    report = compile_store(store, duckdb_backend(store), formula="laspeyres", reference_year=2024)
+    assert report.compile_id == 1 and report.trimmed == 0
+    formula, ref, options = store.query(
+        "SELECT formula, reference_year, options FROM compilations"
+    )[0]
+    assert (formula, ref) == ("laspeyres", 2024)
+    assert json.loads(options)["outliers"] == {
+        "low": 0.1,
+        "high": 10.0,
+        "fence": 3.0,
+        "min_cells": 8,
+    }
+    (total,) = index_rows(store, Period(2025, 12))
+    # Laspeyres: (1.2·10 + 10) / 20 = 1.1; the value rose 11%: volume 0.9%.
+    assert total.price_yoy_pct == pytest.approx(10.0, rel=1e-12)
+    assert total.value_yoy_pct == pytest.approx(10.0, rel=1e-12)
+    assert total.volume_yoy_pct == pytest.approx(0.0, abs=1e-12)
+    assert total.price_index == pytest.approx(110.0, rel=1e-12)
+    assert total.volume_growth_streak == 0
+    imports = index_rows(store, Period(2025, 12), measure="imports", by="partner")
+    assert [(r.key, r.price_yoy_pct) for r in imports] == [("CHN", pytest.approx(0.0, abs=1e-12))]
+
+
+def test_query_errors(store: Store) -> None:
+    fill(store)
+    with pytest.raises(NotInStoreError, match="Run 'entrepot compile' first"):
+        index_rows(store, Period(2025, 12))
+    with pytest.raises(InputError, match="Reference year 2030 is not in the store"):
+        compile_store(store, duckdb_backend(store), reference_year=2030)
+    compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    with pytest.raises(NotInStoreError, match=r"Period 2026-01 has no compiled indices"):
+        index_rows(store, Period(2026, 1))
+    with pytest.raises(InputError, match="Unknown flow 'exports'"):
+        index_rows(store, Period(2025, 12), measure="exports")
+
+
+def test_growth_streak_counts_calendar_months() -> None:
+    series = pd.DataFrame(
+        {
+            "period": [202506, 202507, 202509, 202510, 202511, 202512],
+            "volume_yoy_pct": [1.0, 2.0, 3.0, 4.0, math.nan, 5.0],
+        }
+    )
+    assert growth_streak(series, Period(2025, 12)) == 1  # November has no figure
+    assert growth_streak(series, Period(2025, 10)) == 2  # August is missing
+    assert growth_streak(series, Period(2025, 7)) == 2
+    assert growth_streak(series.assign(volume_yoy_pct=-1.0), Period(2025, 12)) == 0
