@@ -510,7 +510,10 @@ def compile_(
 def indices(
     period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
     flow: Annotated[
-        str, typer.Option(help="total_exports, domestic_exports, re_exports or imports.")
+        str,
+        typer.Option(
+            help="total_exports, domestic_exports, re_exports, imports or terms_of_trade."
+        ),
     ] = "total_exports",
     by: Annotated[
         str, typer.Option(help="total, section, division, group, partner, region or mode.")
@@ -550,7 +553,7 @@ def indices(
         table.add_row(
             r.key,
             r.label if r.label != r.key else "",
-            money(r.value),
+            money(r.value) if r.value is not None else "–",
             pct(r.value_yoy_pct),
             pct(r.price_yoy_pct),
             pct(r.volume_yoy_pct),

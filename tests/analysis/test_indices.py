@@ -83,3 +83,13 @@ def test_growth_streak_counts_calendar_months() -> None:
     assert growth_streak(series, Period(2025, 10)) == 2  # August is missing
     assert growth_streak(series, Period(2025, 7)) == 2
     assert growth_streak(series.assign(volume_yoy_pct=-1.0), Period(2025, 12)) == 0
+
+
+def test_terms_of_trade(store: Store) -> None:
+    fill(store)
+    compile_store(store, duckdb_backend(store), formula="laspeyres", breakdowns=("total",))
+    (tot,) = index_rows(store, Period(2025, 12), measure="terms_of_trade")
+    # Export prices +10% (Laspeyres), import prices flat.
+    assert tot.price_yoy_pct == pytest.approx(10.0, rel=1e-12)
+    assert tot.price_index == pytest.approx(110.0, rel=1e-12)
+    assert tot.value is None and tot.volume_yoy_pct is None

@@ -17,7 +17,13 @@ from typing import Any
 import pandas as pd
 
 from ..backends import Backend
-from ..compute.trade_indices import BREAKDOWNS, FORMULAS, MEASURES, compile_indices
+from ..compute.trade_indices import (
+    BREAKDOWNS,
+    FORMULAS,
+    MEASURES,
+    compile_indices,
+    terms_of_trade,
+)
 from ..compute.unit_values import ELEMENTARY_KEY, Outliers, elementary, homogeneity
 from ..errors import InputError, NotInStoreError
 from ..periods import Period, describe_span
@@ -80,7 +86,7 @@ def compile_store(
             reference_year=reference_year,
             outliers=rule,
         )
-        frame = backend.execute(series)
+        frame = backend.execute(series.union(terms_of_trade(series)))
         frame.insert(1, "breakdown", by)
         frames.append(frame)
         if by == "total":
@@ -167,7 +173,7 @@ def _save(
 class IndexRow:
     key: str
     label: str
-    value: float
+    value: float | None
     value_yoy_pct: float | None
     price_yoy_pct: float | None
     volume_yoy_pct: float | None
@@ -193,8 +199,10 @@ def index_rows(
     store: Store, period: Period, *, measure: str = "total_exports", by: str = "total"
 ) -> list[IndexRow]:
     """The compiled figures of ``period`` for each key of a breakdown, largest value first."""
-    if measure not in MEASURES:
-        raise InputError(f"Unknown flow {measure!r}; choose one of {', '.join(MEASURES)}.")
+    if measure not in (*MEASURES, "terms_of_trade"):
+        raise InputError(
+            f"Unknown flow {measure!r}; choose one of {', '.join(MEASURES)} or terms_of_trade."
+        )
     if by not in BREAKDOWNS:
         raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
     compile_id = latest_compile(store)
@@ -221,7 +229,7 @@ def index_rows(
             IndexRow(
                 str(key),
                 str(label),
-                float(r.value),
+                _num(r.value),
                 _num(r.value_yoy_pct),
                 _num(r.price_yoy_pct),
                 _num(r.volume_yoy_pct),
@@ -231,7 +239,7 @@ def index_rows(
                 _num(r.volume_index),
             )
         )
-    rows.sort(key=lambda row: (-row.value, row.key))
+    rows.sort(key=lambda row: (-(row.value or 0.0), row.key))
     return rows
 
 

@@ -225,3 +225,40 @@ def compile_indices(
     return series, trimmed.select(
         "period", "flow", "commodity", "partner", "unit", "relative", "v0", "v1"
     )
+
+
+def terms_of_trade(series: ir.Table) -> ir.Table:
+    """Export unit value index ÷ import unit value index × 100, for each key and month.
+
+    Takes the ``series`` of :func:`compile_indices`; gives rows of the same shape with
+    ``measure = 'terms_of_trade'`` (values and volumes do not apply and are null).
+    """
+    exports = series.filter(series.measure == "total_exports")
+    imports = series.filter(series.measure == "imports").select(
+        _period="period",
+        _key="key",
+        m_index="price_index",
+        m_yoy="price_yoy_pct",
+    )
+    joined = exports.inner_join(
+        imports, [exports.period == imports._period, exports.key == imports._key]
+    )
+    null = ibis.null("float64")
+    return joined.select(
+        "period",
+        measure=ibis.literal("terms_of_trade"),
+        key=joined.key,
+        label=joined.label,
+        value=null,
+        value_yoy_pct=null,
+        price_index=joined.price_index / joined.m_index * 100,
+        price_yoy_pct=((1 + joined.price_yoy_pct / 100) / (1 + joined.m_yoy / 100) - 1) * 100,
+        volume_index=null,
+        volume_yoy_pct=null,
+        price_coverage=null,
+        laspeyres_yoy=null,
+        paasche_yoy=null,
+        fisher_yoy=null,
+        tornqvist_yoy=null,
+        cells_matched=ibis.null("int64"),
+    )
