@@ -1,59 +1,707 @@
-"""Build step only (draft)."""
+"""Index compile: entrepot's Ibis expressions on DuckDB against pandas and one hand-written query.
+
+What is timed is the unit value index compile of the ``total`` breakdown (the four measures
+total_exports, domestic_exports, re_exports and imports), Fisher formula, reference year
+2024, bounds trimming only (relatives outside 0.1..10 dropped, no Tukey fences):
+
+* **entrepot**: ``compile_indices(cells, commodity_sitc, sitc, partners, by="total",
+  formula="fisher", reference_year=2024, outliers=Outliers(fence=None))`` executed with
+  ``duckdb_backend(store).execute(series)``;
+* **hand SQL**: one DuckDB statement (CTEs) computing the same thing on the same store
+  connection;
+* **pandas**: the store's ``cells`` table read with DuckDB's ``.df()`` (the read is part of
+  pandas' time), then vectorised groupby/merge.
+
+All three compute elementary cells (flow × commodity × partner × unit with value and
+quantity > 0), their year-ago relatives (joined on period − 100), annual-link relatives
+(against the previous year's average unit value) and annual relatives; trim relatives outside
+0.1..10; aggregate Laspeyres, Paasche and Fisher per measure; chain the monthly links through
+the annual links with the reference year's monthly mean = 100; value year on year; volume
+= value ÷ price. Before any timing is printed, their series (price_yoy_pct, volume_yoy_pct,
+price_index and value per measure and period) must agree with entrepot's to 1e-9 relative.
+
+Each contender runs in its own subprocess so that its peak resident memory (``ru_maxrss``
+from ``wait4``) is its own. DuckDB runs with its default settings (no memory_limit, as
+entrepot sets none) unless ``--memory-limit`` is given. The pandas subprocess gets an
+address-space cap (``--pandas-max-gb``) so that running out of memory raises MemoryError
+instead of waking the kernel's OOM killer on a shared machine; if pandas fails at the size
+asked for, it is compared at the ``--pandas-fallback`` size instead, and the table says so.
+
+The store is the synthetic sample (``entrepot.sample.generate``; scale 18 ≈ 19 M rows,
+scale 90 ≈ 96 M), classified and ingested with entrepot, cached under ``bench/out/`` and
+reused when present at the same scale; its build (generation and ingest times, ingest peak
+memory) is reported too.
+
+    python bench/compile.py [--rows 20M|100M | --scale F] [--repeat N] [--skip-pandas]
+                            [--memory-limit 4GB] [--explain]
+
+``--explain`` also writes EXPLAIN ANALYZE of entrepot's query and of the hand-written one
+to the store's folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import resource
 import shutil
+import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
 
 OUT = Path(__file__).resolve().parent / "out"
-SIZES = {"1M": 1.0, "20M": 18.0, "100M": 90.0}
+SIZES: dict[str, float] = {"1M": 1.0, "20M": 18.0, "100M": 90.0}
+"""Sample scales for the row counts asked for (scale 1 ≈ 1.07 M rows)."""
+
+REFERENCE_YEAR = 2024
+LOW, HIGH = 0.1, 10.0  # the default bounds of entrepot's Outliers
+EXPORT_FLOWS = ("domestic_exports", "re_exports")
+MEASURES = ("total_exports", "domestic_exports", "re_exports", "imports")
+COMPARED = ("price_yoy_pct", "volume_yoy_pct", "price_index", "value")
+TOLERANCE = 1e-9
+CONTENDERS: dict[str, str] = {"entrepot": "entrepot", "sql": "hand SQL", "pandas": "pandas"}
+
+
+# --- the store -----------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    """A cached store and how it was made."""
+
+    scale: float
+    records: int
+    cells: int
+    generate_s: float
+    ingest_s: float
+    ingest_peak_rss: int  # bytes, the ingest subprocess alone
+
+    @property
+    def store(self) -> Path:
+        return store_dir(self.scale) / "entrepot.duckdb"
 
 
 def store_dir(scale: float) -> Path:
     return OUT / f"scale-{scale:g}"
 
 
-def build_store(scale: float) -> dict[str, float]:
-    from entrepot.classifications import load_classifications
-    from entrepot.ingest import ingest
-    from entrepot.sample import generate
-    from entrepot.store import Store
+def parse_rows(text: str) -> float:
+    """The sample scale for ``20M``, ``100M``… (named sizes, else rows ÷ 1.07 M)."""
+    key = text.strip().upper()
+    if key in SIZES:
+        return SIZES[key]
+    multiplier = {"K": 1e3, "M": 1e6}.get(key[-1:], 1.0)
+    number = float(key[:-1] if key[-1:] in "KM" else key)
+    return round(number * multiplier / 1.07e6, 1)
 
+
+def ensure_store(scale: float, rebuild: bool = False) -> Build:
+    """The cached store at ``scale``, generated and ingested (each in a subprocess) if absent."""
     folder = store_dir(scale)
+    info = folder / "build.json"
+    if info.exists() and (folder / "entrepot.duckdb").exists() and not rebuild:
+        return Build(**json.loads(info.read_text()))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    start = time.perf_counter()
-    result = generate(folder / "sample", scale=scale)
-    generated = time.perf_counter() - start
-    path = folder / "entrepot.duckdb"
-    with Store(path) as store:
-        load_classifications(store, [result.classifications])
-        start = time.perf_counter()
-        report = ingest(store, result.records)
-        ingested = time.perf_counter() - start
-        cells = store.count("cells")
-    info = {
-        "scale": scale,
-        "records": result.rows,
-        "rows_stored": report.rows_stored,
-        "rows_rejected": report.rows_rejected,
-        "cells": cells,
-        "generate_s": generated,
-        "ingest_s": ingested,
-        "ingest_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-    (folder / "build.json").write_text(json.dumps(info, indent=2))
-    return info
+    print(f"building the scale {scale:g} store in {folder} …", flush=True)
+    gen = run_child(["--run", "generate", "--scale", str(scale)], folder / "generate.json")
+    if gen.error:
+        raise SystemExit(f"sample generation failed: {gen.error}")
+    ing = run_child(["--run", "ingest", "--scale", str(scale)], folder / "ingest.json")
+    if ing.error:
+        raise SystemExit(f"ingest failed: {ing.error}")
+    build = Build(
+        scale=scale,
+        records=int(gen.extra["records"]),
+        cells=int(ing.extra["cells"]),
+        generate_s=gen.seconds[0],
+        ingest_s=ing.seconds[0],
+        ingest_peak_rss=ing.peak_rss,
+    )
+    info.write_text(json.dumps(asdict(build), indent=2))
+    return build
+
+
+def generate_sample(scale: float) -> dict[str, Any]:
+    from entrepot.sample import generate
+
+    result = generate(store_dir(scale) / "sample", scale=scale)
+    return {"records": result.rows}
+
+
+def ingest_sample(scale: float) -> dict[str, Any]:
+    from entrepot.classifications import load_classifications
+    from entrepot.ingest import ingest
+    from entrepot.store import Store
+
+    sample = store_dir(scale) / "sample"
+    with Store(store_dir(scale) / "entrepot.duckdb") as store:
+        load_classifications(store, [sample / "classifications"])
+        report = ingest(store, [sample / "records.parquet"])
+        if report.rows_rejected or not report.committed:
+            raise RuntimeError(f"ingest rejected {report.rows_rejected} rows")
+        return {"cells": store.count("cells")}
+
+
+# --- entrepot ------------------------------------------------------------------------------
+
+
+def entrepot_series(con: duckdb.DuckDBPyConnection, store: Any) -> pd.DataFrame:
+    from entrepot.backends import duckdb_backend
+    from entrepot.compute.trade_indices import compile_indices
+    from entrepot.compute.unit_values import Outliers
+
+    backend = duckdb_backend(store)
+    tables = [backend.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")]
+    series, _ = compile_indices(
+        *tables,
+        by="total",
+        formula="fisher",
+        reference_year=REFERENCE_YEAR,
+        outliers=Outliers(fence=None),
+    )
+    return backend.execute(series)
+
+
+def entrepot_sql(store: Any) -> str:
+    """The SQL that Ibis generates for entrepot's series (for EXPLAIN ANALYZE)."""
+    import ibis
+
+    from entrepot.backends import duckdb_backend
+    from entrepot.compute.trade_indices import compile_indices
+    from entrepot.compute.unit_values import Outliers
+
+    backend = duckdb_backend(store)
+    tables = [backend.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")]
+    series, _ = compile_indices(
+        *tables, by="total", reference_year=REFERENCE_YEAR, outliers=Outliers(fence=None)
+    )
+    return str(ibis.to_sql(series, dialect="duckdb"))
+
+
+# --- hand-written SQL ----------------------------------------------------------------------
+
+_KEYS_MATCH = (
+    "{b}.flow = {n}.flow AND {b}.commodity = {n}.commodity "
+    "AND {b}.partner = {n}.partner AND {b}.unit = {n}.unit"
+)
+_EXPORTS = ", ".join(f"'{f}'" for f in EXPORT_FLOWS)
+
+
+def hand_sql(reference_year: int = REFERENCE_YEAR) -> str:
+    """The whole compile as one DuckDB statement.
+
+    Relatives are summed per flow, and total exports are then the sum of the two export
+    flows' sums (every index term is a sum over cells), so no cell is read twice.
+    """
+    match = _KEYS_MATCH.format(b="b", n="n")
+    return f"""
+WITH elem AS MATERIALIZED (
+    SELECT period, flow, commodity, partner, unit,
+           sum(value) AS value, sum(quantity) AS quantity,
+           sum(value) / sum(quantity) AS uv
+    FROM cells
+    WHERE unit IS NOT NULL AND quantity > 0 AND value > 0
+    GROUP BY period, flow, commodity, partner, unit
+),
+yearly AS MATERIALIZED (
+    SELECT period // 100 AS year, flow, commodity, partner, unit,
+           sum(value) AS value, sum(value) / sum(quantity) AS uv
+    FROM elem
+    GROUP BY year, flow, commodity, partner, unit
+),
+relatives AS (
+    SELECT 'yoy' AS kind, n.period, n.flow, b.value AS v0, n.value AS v1, n.uv / b.uv AS r
+    FROM elem AS n JOIN elem AS b ON b.period = n.period - 100 AND {match}
+    UNION ALL
+    SELECT 'link', n.period, n.flow, b.value, n.value, n.uv / b.uv
+    FROM elem AS n JOIN yearly AS b ON b.year = n.period // 100 - 1 AND {match}
+    UNION ALL
+    SELECT 'annual', n.year * 100, n.flow, b.value, n.value, n.uv / b.uv
+    FROM yearly AS n JOIN yearly AS b ON b.year = n.year - 1 AND {match}
+),
+by_flow AS (
+    SELECT kind, period, flow, sum(v0) AS v0, sum(v1) AS v1,
+           sum(r * v0) AS l_num, sum(v1 / r) AS p_den
+    FROM relatives
+    WHERE r >= {LOW}::DOUBLE AND r <= {HIGH}::DOUBLE
+    GROUP BY kind, period, flow
+),
+by_measure AS (
+    SELECT kind, period, flow AS measure, v0, v1, l_num, p_den FROM by_flow
+    UNION ALL
+    SELECT kind, period, 'total_exports', sum(v0), sum(v1), sum(l_num), sum(p_den)
+    FROM by_flow WHERE flow IN ({_EXPORTS})
+    GROUP BY kind, period
+),
+fisher AS (
+    SELECT kind, period, measure, sqrt((l_num / v0) * (v1 / p_den)) AS fisher
+    FROM by_measure
+),
+levels AS (
+    SELECT measure, period // 100 + 1 AS next_year,
+           exp(sum(ln(fisher)) OVER (PARTITION BY measure ORDER BY period)) AS level
+    FROM fisher WHERE kind = 'annual'
+),
+raw AS (
+    SELECT f.measure, f.period,
+           f.fisher * CASE WHEN f.period // 100 = min(f.period // 100)
+                                OVER (PARTITION BY f.measure)
+                           THEN 1.0 ELSE l.level END AS raw
+    FROM fisher AS f
+    LEFT JOIN levels AS l ON l.measure = f.measure AND l.next_year = f.period // 100
+    WHERE f.kind = 'link'
+),
+chained AS (
+    SELECT measure, period,
+           raw / avg(CASE WHEN period // 100 = {reference_year} THEN raw END)
+                 OVER (PARTITION BY measure) * 100 AS price_index
+    FROM raw
+),
+flow_values AS (
+    SELECT period, flow, sum(value) AS value FROM cells GROUP BY period, flow
+),
+node_values AS (
+    SELECT period, flow AS measure, value FROM flow_values
+    UNION ALL
+    SELECT period, 'total_exports', sum(value) FROM flow_values
+    WHERE flow IN ({_EXPORTS}) GROUP BY period
+)
+SELECT v.period, v.measure, v.value,
+       (y.fisher - 1) * 100 AS price_yoy_pct,
+       (v.value / p.value / y.fisher - 1) * 100 AS volume_yoy_pct,
+       c.price_index
+FROM node_values AS v
+LEFT JOIN node_values AS p ON p.measure = v.measure AND p.period = v.period - 100
+LEFT JOIN fisher AS y ON y.kind = 'yoy' AND y.measure = v.measure AND y.period = v.period
+LEFT JOIN chained AS c ON c.measure = v.measure AND c.period = v.period
+ORDER BY v.measure, v.period
+"""
+
+
+def sql_series(con: duckdb.DuckDBPyConnection, store: Any) -> pd.DataFrame:
+    return con.execute(hand_sql()).df()
+
+
+# --- pandas --------------------------------------------------------------------------------
+
+KEYS = ["flow", "commodity", "partner", "unit"]
+NODE = ["measure", "period"]
+
+
+def pandas_series(con: duckdb.DuckDBPyConnection, store: Any) -> pd.DataFrame:
+    cells = con.sql(
+        "SELECT period, flow, commodity, partner, unit, value, quantity FROM cells"
+    ).df()
+    for key in KEYS:  # categorical keys: groupby and merge then work on integer codes
+        cells[key] = cells[key].astype("category")
+    values = by_measure(
+        cells.groupby(["flow", "period"], observed=True, as_index=False)["value"].sum()
+    )
+
+    usable = cells[cells["unit"].notna() & (cells["quantity"] > 0) & (cells["value"] > 0)]
+    del cells
+    elem = usable.groupby(["period", *KEYS], observed=True, sort=False, as_index=False)[
+        ["value", "quantity"]
+    ].sum()
+    del usable
+    elem["uv"] = elem["value"] / elem["quantity"]
+    elem["year"] = elem["period"] // 100
+    yearly = elem.groupby(["year", *KEYS], observed=True, sort=False, as_index=False)[
+        ["value", "quantity"]
+    ].sum()
+    yearly["uv"] = yearly["value"] / yearly["quantity"]
+    yearly["period"] = yearly["year"] * 100
+
+    yoy = fisher(relatives(elem, elem, "period", 100)).rename(columns={"fisher": "fisher_yoy"})
+    links = fisher(relatives(elem, yearly, "year", 1))
+    annual = fisher(relatives(yearly, yearly, "year", 1))
+    chained = chain(links, annual, REFERENCE_YEAR)
+
+    prev = values.assign(period=values["period"] + 100).rename(columns={"value": "value_prev"})
+    out = (
+        values.merge(prev, how="left", on=NODE)
+        .merge(yoy, how="left", on=NODE)
+        .merge(chained, how="left", on=NODE)
+    )
+    out["price_yoy_pct"] = (out["fisher_yoy"] - 1) * 100
+    out["volume_yoy_pct"] = (out["value"] / out["value_prev"] / out["fisher_yoy"] - 1) * 100
+    return out
+
+
+def relatives(now: pd.DataFrame, base: pd.DataFrame, on: str, step: int) -> pd.DataFrame:
+    """Cells of ``now`` matched with ``base``'s cells ``step`` earlier in column ``on``."""
+    shifted = base[[on, *KEYS, "value", "uv"]].assign(**{on: base[on] + step})
+    columns = list(dict.fromkeys(["period", on, *KEYS, "value", "uv"]))
+    both = now[columns].merge(shifted, on=[on, *KEYS], suffixes=("", "0"))
+    return pd.DataFrame(
+        {
+            "period": both["period"],
+            "flow": both["flow"],
+            "v0": both["value0"],
+            "v1": both["value"],
+            "r": both["uv"] / both["uv0"],
+        }
+    )
+
+
+def fisher(rel: pd.DataFrame) -> pd.DataFrame:
+    """The Fisher index of each measure and period over the untrimmed relatives."""
+    kept = rel[(rel["r"] >= LOW) & (rel["r"] <= HIGH)]
+    kept = kept.assign(l_num=kept["r"] * kept["v0"], p_den=kept["v1"] / kept["r"])
+    sums = kept.groupby(["flow", "period"], observed=True, as_index=False)[
+        ["v0", "v1", "l_num", "p_den"]
+    ].sum()
+    node = by_measure(sums)
+    laspeyres = node["l_num"] / node["v0"]
+    paasche = node["v1"] / node["p_den"]
+    return node[NODE].assign(fisher=np.sqrt(laspeyres * paasche))
+
+
+def by_measure(by_flow: pd.DataFrame) -> pd.DataFrame:
+    """Sums per flow and period → per measure and period (each flow, and total exports)."""
+    flows = by_flow.rename(columns={"flow": "measure"})
+    flows["measure"] = flows["measure"].astype(str)
+    exports = flows[flows["measure"].isin(EXPORT_FLOWS)].drop(columns="measure")
+    total = exports.groupby("period", as_index=False).sum().assign(measure="total_exports")
+    return pd.concat([flows, total], ignore_index=True)
+
+
+def chain(links: pd.DataFrame, annual: pd.DataFrame, reference_year: int) -> pd.DataFrame:
+    """Monthly links chained through the annual links; reference year's monthly mean = 100."""
+    years = annual.sort_values(NODE)
+    level = years[["measure"]].assign(
+        year=years["period"] // 100 + 1,  # the level applies from the next year on
+        level=np.exp(np.log(years["fisher"]).groupby(years["measure"]).cumsum()),
+    )
+    monthly = links.assign(year=links["period"] // 100).merge(
+        level, how="left", on=["measure", "year"]
+    )
+    first = monthly.groupby("measure")["year"].transform("min")
+    raw = monthly["fisher"] * np.where(monthly["year"] == first, 1.0, monthly["level"])
+    in_ref = raw.where(monthly["year"] == reference_year)
+    ref = in_ref.groupby(monthly["measure"]).transform("mean")
+    return monthly[NODE].assign(price_index=raw / ref * 100)
+
+
+# --- running one contender in this process -------------------------------------------------
+
+Runner = Callable[[duckdb.DuckDBPyConnection, Any], pd.DataFrame]
+RUNNERS: dict[str, Runner] = {
+    "entrepot": entrepot_series,
+    "sql": sql_series,
+    "pandas": pandas_series,
+}
+
+
+def normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """The compared columns, one row per measure and period, in a fixed order."""
+    out = frame[["measure", "period", *COMPARED]].copy()
+    out["measure"] = out["measure"].astype(str)
+    out["period"] = out["period"].astype("int64")
+    for column in COMPARED:
+        out[column] = out[column].astype("float64")
+    return out.sort_values(["measure", "period"], ignore_index=True)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """``--run NAME``: do one job here and write its result as JSON (and the series)."""
+    result = Path(args.result)
+    outcome: dict[str, Any] = {"seconds": [], "extra": {}, "error": None}
+    try:
+        if args.run == "generate":
+            start = time.perf_counter()
+            outcome["extra"] = generate_sample(args.scale)
+            outcome["seconds"].append(time.perf_counter() - start)
+        elif args.run == "ingest":
+            start = time.perf_counter()
+            outcome["extra"] = ingest_sample(args.scale)
+            outcome["seconds"].append(time.perf_counter() - start)
+        else:
+            outcome.update(run_contender(args, result.with_suffix(".parquet")))
+    except (MemoryError, duckdb.OutOfMemoryException) as exc:
+        outcome["error"] = f"out of memory: {type(exc).__name__}: {exc}"
+    except Exception as exc:
+        outcome["error"] = f"{type(exc).__name__}: {exc}"
+    result.write_text(json.dumps(outcome))
+    return 1 if outcome["error"] else 0
+
+
+def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]:
+    from entrepot.store import Store
+
+    runner = RUNNERS[args.run]
+    with Store(args.store, read_only=True) as store:
+        con = store.con
+        if args.memory_limit:
+            con.execute(f"SET memory_limit = '{args.memory_limit}'")
+            con.execute(f"SET temp_directory = '{Path(args.store).parent / 'spill'}'")
+        settings = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() "
+                "WHERE name IN ('threads', 'memory_limit')"
+            ).fetchall()
+        )
+        rows = store.count("cells")
+        seconds = []
+        frame = pd.DataFrame()
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            frame = runner(con, store)
+            seconds.append(time.perf_counter() - start)
+        normalised(frame).to_parquet(series_path)
+        if args.explain and args.run in ("entrepot", "sql"):
+            query = entrepot_sql(store) if args.run == "entrepot" else hand_sql()
+            plan = con.execute("EXPLAIN ANALYZE " + query).fetchall()
+            text = "\n".join(str(part) for row in plan for part in row)
+            (Path(args.store).parent / f"explain-{args.run}.txt").write_text(text)
+    return {"seconds": seconds, "extra": {"rows": rows, "settings": settings}}
+
+
+# --- running contenders in subprocesses ----------------------------------------------------
+
+
+@dataclass
+class ChildResult:
+    seconds: list[float]
+    peak_rss: int  # bytes
+    extra: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def run_child(
+    argv: Sequence[str],
+    result: Path,
+    *,
+    timeout: float = 1200.0,
+    max_bytes: int | None = None,
+) -> ChildResult:
+    """Run this script with ``argv`` in a subprocess; its own peak RSS comes from wait4."""
+
+    def cap() -> None:
+        if max_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+    result.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), *argv, "--result", str(result)]
+    proc = subprocess.Popen(command, preexec_fn=cap)
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return ChildResult([], usage.ru_maxrss * 1024, error=f"timed out after {timeout:g} s")
+        time.sleep(0.1)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss * 1024
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        why = " (the OOM killer?)" if name == "SIGKILL" else ""
+        return ChildResult([], peak, error=f"killed by {name}{why}")
+    if not result.exists():
+        return ChildResult([], peak, error=f"exited with {proc.returncode} and no result")
+    data = json.loads(result.read_text())
+    return ChildResult(data["seconds"], peak, data["extra"], data["error"])
+
+
+def max_relative_difference(ours: pd.DataFrame, theirs: pd.DataFrame) -> float:
+    """Largest |a − b| / max(|a|, |b|) over the compared columns; nulls must coincide."""
+    if not ours[["measure", "period"]].equals(theirs[["measure", "period"]]):
+        raise AssertionError("the series cover different measures or periods")
+    worst = 0.0
+    for column in COMPARED:
+        a, b = ours[column].to_numpy(), theirs[column].to_numpy()
+        missing = np.isnan(a)
+        if not np.array_equal(missing, np.isnan(b)):
+            raise AssertionError(f"{column}: nulls differ")
+        a, b = a[~missing], b[~missing]
+        scale = np.maximum(np.abs(a), np.abs(b))
+        diff = np.divide(np.abs(a - b), scale, out=np.zeros_like(a), where=scale > 0)
+        worst = max(worst, float(diff.max(initial=0.0)))
+    return worst
+
+
+@dataclass
+class Row:
+    contender: str
+    rows: int
+    result: ChildResult
+    ratio_base: float | None = None  # entrepot's seconds at the same size
+    difference: float | None = None
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def contend(
+    name: str, build: Build, args: argparse.Namespace, *, max_bytes: int | None = None
+) -> ChildResult:
+    argv = ["--run", name, "--store", str(build.store), "--repeat", str(args.repeat)]
+    if args.memory_limit:
+        argv += ["--memory-limit", args.memory_limit]
+    if args.explain:
+        argv.append("--explain")
+    print(f"  running {CONTENDERS[name]} on {build.cells:,} rows …", flush=True)
+    result = store_dir(build.scale) / f"{name}.json"
+    return run_child(argv, result, timeout=args.timeout, max_bytes=max_bytes)
+
+
+def series_of(name: str, build: Build) -> pd.DataFrame:
+    return pd.read_parquet(store_dir(build.scale) / f"{name}.parquet")
+
+
+def compared_rows(names: Sequence[str], build: Build, args: argparse.Namespace) -> list[Row]:
+    """Run ``names`` (entrepot first) on ``build``'s store and check their series agree."""
+    rows: list[Row] = []
+    for name in names:
+        cap = int(args.pandas_max_gb * 2**30) if name == "pandas" else None
+        rows.append(Row(name, build.cells, contend(name, build, args, max_bytes=cap)))
+    base = rows[0]
+    if base.result.error:
+        raise SystemExit(f"entrepot failed: {base.result.error}")
+    reference = series_of("entrepot", build)
+    for row in rows:
+        row.ratio_base = min(base.result.seconds)
+        if row.result.error is None:
+            row.difference = max_relative_difference(reference, series_of(row.contender, build))
+            assert row.difference <= TOLERANCE, (
+                f"{CONTENDERS[row.contender]} differs from entrepot by {row.difference:.3g} "
+                f"(relative), more than {TOLERANCE:g}"
+            )
+    return rows
+
+
+def print_table(rows: Sequence[Row], repeat: int) -> None:
+    header = (
+        f"{'contender':<10} {'rows':>12} {'seconds':>9} {'peak RSS':>10} "
+        f"{'ratio vs entrepot':>18} {'max rel diff':>13}  runs (s)"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        r = row.result
+        if r.error:
+            print(
+                f"{CONTENDERS[row.contender]:<10} {row.rows:>12,} {'failed':>9} "
+                f"{gib(r.peak_rss):>10}  {r.error}"
+            )
+            continue
+        best = min(r.seconds)
+        ratio = best / row.ratio_base if row.ratio_base else math.nan
+        diff = "—" if row.contender == "entrepot" else f"{row.difference:.2e}"
+        runs = " ".join(f"{s:.2f}" for s in r.seconds)
+        print(
+            f"{CONTENDERS[row.contender]:<10} {row.rows:>12,} {best:>9.2f} {gib(r.peak_rss):>10} "
+            f"{ratio:>17.2f}× {diff:>13}  {runs}"
+        )
+    print(f"(seconds: best of {repeat}; ratio = contender's seconds ÷ entrepot's at the same size)")
+
+
+def print_targets(rows: Sequence[Row]) -> None:
+    by = {(row.contender, row.rows): row for row in rows if not row.result.error}
+    for (name, n), row in sorted(by.items(), key=lambda item: item[0][1]):
+        ent = by.get(("entrepot", n))
+        if ent is None or name == "entrepot":
+            continue
+        t_ent, t_other = min(ent.result.seconds), min(row.result.seconds)
+        if name == "sql":
+            ok = t_ent <= 1.5 * t_other
+            print(
+                f"  {n:,} rows: entrepot ÷ hand SQL = {t_ent / t_other:.2f}× "
+                f"(target ≤ 1.5×): {'met' if ok else 'MISSED'}"
+            )
+        if name == "pandas":
+            ok = t_other >= 5 * t_ent
+            print(
+                f"  {n:,} rows: pandas ÷ entrepot = {t_other / t_ent:.2f}× "
+                f"(target ≥ 5×): {'met' if ok else 'MISSED'}"
+            )
+    for (name, n), row in by.items():
+        if name == "entrepot":
+            ok = row.result.peak_rss <= 4 * 2**30
+            print(
+                f"  {n:,} rows: entrepot peak RSS {gib(row.result.peak_rss)} "
+                f"(target ≤ 4 GiB): {'met' if ok else 'MISSED'}"
+            )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--rows", default="20M", help="20M, 100M, or a row count (default 20M)")
+    size.add_argument("--scale", type=float, help="the sample's scale (1 ≈ 1.07 M rows)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per contender")
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--pandas-fallback",
+        default="20M",
+        help="size at which to compare pandas if it fails at the one asked for (default 20M)",
+    )
+    parser.add_argument(
+        "--pandas-max-gb",
+        type=float,
+        default=16.0,
+        help="address-space cap of the pandas subprocess, GiB (default 16)",
+    )
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit for entrepot and hand SQL")
+    parser.add_argument("--timeout", type=float, default=1200.0, help="per contender, seconds")
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the cached store")
+    parser.add_argument("--explain", action="store_true", help="write EXPLAIN ANALYZE output")
+    # Worker mode (used by the script itself).
+    parser.add_argument("--run", choices=("generate", "ingest", *RUNNERS), help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    scale = args.scale if args.scale is not None else parse_rows(args.rows)
+    if args.run:
+        if args.run in ("generate", "ingest"):
+            args.scale = scale
+        return run_worker(args)
+
+    build = ensure_store(scale, args.rebuild)
+    rate = build.cells / build.ingest_s / 1e6
+    print(
+        f"store {build.store}: scale {build.scale:g}, {build.records:,} records → "
+        f"{build.cells:,} cells; generated in {build.generate_s:.1f} s, ingested in "
+        f"{build.ingest_s:.1f} s ({rate:.2f} M rows/s, ingest peak RSS "
+        f"{gib(build.ingest_peak_rss)})"
+    )
+    names = ["entrepot", "sql", *([] if args.skip_pandas else ["pandas"])]
+    rows = compared_rows(names, build, args)
+    settings = rows[0].result.extra.get("settings", {})
+    pandas_failed = any(r.contender == "pandas" and r.result.error for r in rows)
+    fallback = parse_rows(args.pandas_fallback)
+    if pandas_failed and fallback < scale:
+        small = ensure_store(fallback)
+        print(f"pandas failed at {build.cells:,} rows; comparing it at {small.cells:,} rows")
+        rows += compared_rows(["entrepot", "pandas"], small, args)
+    print()
+    print(
+        "index compile, total breakdown (4 measures), Fisher, reference year "
+        f"{REFERENCE_YEAR}; DuckDB threads={settings.get('threads')}, "
+        f"memory_limit={settings.get('memory_limit')}"
+    )
+    print_table(rows, args.repeat)
+    print(f"all series agree with entrepot's to ≤ {TOLERANCE:g} relative ({', '.join(COMPARED)})")
+    print_targets(rows)
+    return 0
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser()
-    p.add_argument("--scale", type=float)
-    a = p.parse_args()
-    print(build_store(a.scale))
-    sys.exit(0)
+    sys.exit(main())

@@ -477,6 +477,9 @@ def compile_(
     fence: Annotated[
         float, typer.Option(help="Tukey fence k on log relatives within SITC groups (0: off).")
     ] = 3.0,
+    imputation: Annotated[
+        str, typer.Option(help="Unmatched cells: exclude, or class_mean (SITC group's mean).")
+    ] = "exclude",
     backend: Annotated[str, typer.Option(help="Engine: duckdb or spark.")] = "duckdb",
 ) -> None:
     """Compile unit value (price) and volume indices for every flow and breakdown."""
@@ -494,6 +497,7 @@ def compile_(
             formula=formula,
             reference_year=reference_year,
             outliers=rule,
+            imputation=imputation,
             progress=lambda step: bar.update(task, description=f"compiling {step}"),
         )
     first, last = (str(Period.from_key(p)) for p in report.periods)

@@ -149,3 +149,41 @@ def test_cells_without_quantity_count_in_value_not_in_price(backend: Make) -> No
     assert dec.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
     assert dec.price_coverage == pytest.approx(23.6 / 30.0, rel=1e-12)
     assert dec.volume_yoy_pct == pytest.approx((30.0 / 26.0 / SQRT_118 - 1) * 100, rel=1e-12)
+
+
+def test_class_mean_imputation_by_hand(backend: Make) -> None:
+    # New item C (SITC group 776, like A) appears in December 2025 worth 6; item D
+    # (group 845, like B) was worth 4 in December 2024 and is gone a year later.
+    extra = [
+        (202512, "re_exports", "85423290", 6.0, 3.0),
+        (202412, "re_exports", "61099000", 4.0, 2.0),
+    ]
+    be = backend(
+        {
+            "cells": hand_cells(extra),
+            "commodity_sitc": pd.DataFrame(
+                {
+                    "commodity": ["85423190", "85423290", "61091000", "61099000"],
+                    "sitc": ["77642", "77644", "84512", "84519"],
+                }
+            ),
+        }
+    )
+    tables = [be.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")]
+    results = {}
+    for imputation in ("exclude", "class_mean"):
+        series, _ = compile_indices(*tables, imputation=imputation)
+        frame = be.execute(series)
+        results[imputation] = row(frame, "re_exports", 202512)
+    excluded, imputed = results["exclude"], results["class_mean"]
+    assert excluded.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
+    # Class means: group 776 moves like A (1.2), group 845 like B (1.0).
+    laspeyres = (1.2 * 10 + 10 + 1.0 * 4) / (10 + 10 + 4)
+    paasche = (9.6 + 14 + 6) / (9.6 / 1.2 + 14 + 6 / 1.2)
+    assert imputed.laspeyres_yoy == pytest.approx(laspeyres, rel=1e-12)
+    assert imputed.paasche_yoy == pytest.approx(paasche, rel=1e-12)
+    assert imputed.fisher_yoy == pytest.approx(math.sqrt(laspeyres * paasche), rel=1e-12)
+    # Coverage counts matched cells only, either way.
+    for result in (excluded, imputed):
+        assert result.price_coverage == pytest.approx(23.6 / 29.6, rel=1e-12)
+        assert result.cells_matched == 2 if result is excluded else 4

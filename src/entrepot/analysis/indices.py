@@ -55,6 +55,7 @@ def compile_store(
     formula: str = "fisher",
     reference_year: int = 2024,
     outliers: Outliers | None = None,
+    imputation: str = "exclude",
     breakdowns: Sequence[str] = BREAKDOWNS,
     progress: Callable[[str], None] | None = None,
 ) -> CompileReport:
@@ -85,6 +86,7 @@ def compile_store(
             formula=formula,
             reference_year=reference_year,
             outliers=rule,
+            imputation=imputation,
         )
         frame = backend.execute(series.union(terms_of_trade(series)))
         frame.insert(1, "breakdown", by)
@@ -103,6 +105,7 @@ def compile_store(
         formula,
         reference_year,
         rule,
+        imputation,
         series_frames,
         trimmed,
         homog,
@@ -117,6 +120,7 @@ def _save(
     formula: str,
     reference_year: int,
     rule: Outliers,
+    imputation: str,
     series: list[pd.DataFrame],
     trimmed: pd.DataFrame,
     homog: pd.DataFrame,
@@ -131,7 +135,7 @@ def _save(
         loads = int(con.execute("SELECT coalesce(max(load_id), 0) FROM loads").fetchone()[0])  # type: ignore[index]
         options = {
             "outliers": asdict(rule),
-            "imputation": "exclude",
+            "imputation": imputation,
             "breakdowns": list(breakdowns),
         }
         con.execute(

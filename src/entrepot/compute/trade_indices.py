@@ -34,26 +34,33 @@ from .unit_values import (
     ELEMENTARY_KEY,
     Outliers,
     annual_link_relatives,
+    annual_link_unmatched,
     annual_relatives,
     elementary,
     flag_outliers,
     year_ago_relatives,
+    year_ago_unmatched,
 )
 from .values import growth_pct, keyed
 
 FORMULAS: tuple[str, ...] = ("fisher", "laspeyres", "paasche", "tornqvist")
+IMPUTATIONS: tuple[str, ...] = ("exclude", "class_mean")
+"""Unmatched cells (new, or gone) are left out, or given their class's mean relative (the
+Fisher index of the matched cells of the same flow and SITC group that month)."""
 MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
 BREAKDOWNS: tuple[str, ...] = ("total", "section", "division", "group", "partner", "region", "mode")
 NODE: tuple[str, ...] = ("measure", "key", "label")
 
 
-def attach(left: ir.Table, right: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Left-join ``right``'s other columns onto ``left`` by equal ``keys``.
+def attach(left: ir.Table, right: ir.Table, keys: Sequence[str], how: str = "left") -> ir.Table:
+    """Join ``right``'s other columns onto ``left`` by equal ``keys``.
 
-    The result is a fresh projection, so further joins never reach into a join chain.
+    The right side's keys are renamed first and the result is a fresh projection, so the
+    join holds even when both sides derive from the same table (as relatives do).
     """
+    left = left.view()
     renamed = right.rename(**{f"_r_{k}": k for k in keys})
-    joined = left.left_join(renamed, [left[k] == renamed[f"_r_{k}"] for k in keys])
+    joined = left.join(renamed, [left[k] == renamed[f"_r_{k}"] for k in keys], how=how)
     extra = [c for c in right.columns if c not in keys]
     return joined.select(*left.columns, *extra)
 
@@ -83,12 +90,17 @@ def node_keyed(
 
 
 def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
-    """Laspeyres, Paasche, Fisher and Törnqvist of each node over its untrimmed cells."""
+    """Laspeyres, Paasche, Fisher and Törnqvist of each node over its untrimmed cells.
+
+    ``rel`` has ``relative``, ``v0``, ``v1``, ``trimmed`` and ``imputed``; an imputed cell
+    weighs in (with its class mean relative) but does not count as matched.
+    """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
     sums = kept.group_by(["period", *keys]).aggregate(
         v0=kept.v0.sum(),
         v1=kept.v1.sum(),
+        matched_v1=kept.imputed.ifelse(0.0, kept.v1).sum(),
         l_num=(kept.relative * kept.v0).sum(),
         p_den=(kept.v1 / kept.relative).sum(),
         a0=(kept.v0 * log_r).sum(),
@@ -102,12 +114,34 @@ def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
         *keys,
         "v0",
         "v1",
+        "matched_v1",
         "cells",
         laspeyres=laspeyres,
         paasche=paasche,
         fisher=(laspeyres * paasche).sqrt(),
         tornqvist=(0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
     )
+
+
+def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
+    """Unmatched cells with their class's mean relative, shaped like ``matched``.
+
+    The class mean is the Fisher index of the matched, untrimmed cells of the same flow and
+    SITC group that month; cells of a class with no matched cell stay out.
+    """
+    means = aggregate(matched, ("flow", "group")).select(
+        "period", "flow", "group", relative="fisher"
+    )
+    filled = attach(unmatched, means, ["period", "flow", "group"], how="inner")
+    fixed = {"trimmed": ibis.literal(False), "imputed": ibis.literal(True)}
+    return filled.select(
+        *[(fixed[c] if c in fixed else filled[c]).name(c) for c in matched.columns]
+    )
+
+
+def _no_rows(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """An empty relation shaped like the unmatched cells (annual links impute nothing)."""
+    return elem.select("period", *keys, v0=elem.value, v1=elem.value).limit(0)
 
 
 def node_values(keyed_cells: ir.Table) -> ir.Table:
@@ -155,6 +189,7 @@ def compile_indices(
     formula: str = "fisher",
     reference_year: int = 2024,
     outliers: Outliers | None = None,
+    imputation: str = "exclude",
 ) -> tuple[ir.Table, ir.Table]:
     """The index series of every node of one breakdown, and the trimmed relatives.
 
@@ -165,21 +200,31 @@ def compile_indices(
     """
     if formula not in FORMULAS:
         raise InputError(f"Unknown formula {formula!r}; choose one of {', '.join(FORMULAS)}.")
+    if imputation not in IMPUTATIONS:
+        raise InputError(
+            f"Unknown imputation {imputation!r}; choose one of {', '.join(IMPUTATIONS)}."
+        )
     rule = outliers or Outliers()
     by_mode = by == "mode"
     keys = [*ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
     elem = elementary(cells, by_mode=by_mode)
     classes = commodity_classes(commodity_sitc, sitc)
 
-    def prepared(rel: ir.Table) -> ir.Table:
+    def prepared(rel: ir.Table, unmatched: ir.Table) -> ir.Table:
         grouped = classify_commodities(rel, classes)
-        flagged = flag_outliers(grouped, rule, ["flow", "group"])
+        flagged = flag_outliers(grouped, rule, ["flow", "group"]).mutate(
+            imputed=ibis.literal(False)
+        )
+        if imputation == "class_mean":
+            flagged = flagged.union(impute(classify_commodities(unmatched, classes), flagged))
         return node_keyed(with_measure(flagged), by, commodity_sitc, sitc, partners)
 
-    yoy_rel = prepared(year_ago_relatives(elem, keys))
+    yoy_rel = prepared(year_ago_relatives(elem, keys), year_ago_unmatched(elem, keys))
     yoy = aggregate(yoy_rel)
-    links = aggregate(prepared(annual_link_relatives(elem, keys)))
-    annual_links = aggregate(prepared(annual_relatives(elem, keys)))
+    links = aggregate(
+        prepared(annual_link_relatives(elem, keys), annual_link_unmatched(elem, keys))
+    )
+    annual_links = aggregate(prepared(annual_relatives(elem, keys), _no_rows(elem, keys)))
     chained = chain(links, annual_links, formula, reference_year)
 
     values = node_values(node_keyed(with_measure(cells), by, commodity_sitc, sitc, partners))
@@ -196,7 +241,7 @@ def compile_indices(
         paasche_yoy=yoy.paasche,
         fisher_yoy=yoy.fisher,
         tornqvist_yoy=yoy.tornqvist,
-        matched_value=yoy.v1,
+        matched_value=yoy.matched_v1,
         cells_matched=yoy.cells,
     )
     t = attach(values, yoy_cols, ("period", *NODE))

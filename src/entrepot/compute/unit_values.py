@@ -112,12 +112,39 @@ def annual_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     cond = [years.year == base._year] + [years[k] == base[f"_{k}"] for k in keys]
     joined = years.inner_join(base, cond)
     return joined.select(
-        (joined.year * 100).name("period"),
+        (joined.year * 100).cast("int32").name("period"),
         *keys,
         v0=joined.v0,
         v1=joined.value,
         relative=joined.unit_value / joined.p0,
     )
+
+
+def year_ago_unmatched(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells with no partner a year earlier (new: ``v0`` = 0) or a year later (gone: ``v1`` = 0).
+
+    Gone cells are placed in the month they are missing from, for months the data holds.
+    """
+    now = elem.select("period", *keys, v1=elem.value)
+    before = elem.select(*keys, period=(elem.period + 100).cast("int32"), v0=elem.value)
+    months = elem.select("period").distinct()
+    new = now.anti_join(before, ["period", *keys]).mutate(v0=ibis.literal(0.0))
+    gone = before.semi_join(months, "period").anti_join(now, ["period", *keys])
+    gone = gone.mutate(v1=ibis.literal(0.0))
+    return new.select("period", *keys, "v0", "v1").union(gone.select("period", *keys, "v0", "v1"))
+
+
+def annual_link_unmatched(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells of a month with no previous-year average (new), and previous-year cells not
+    traded in the month (gone), for the annual link."""
+    now = elem.select("period", *keys, v1=elem.value, year=(elem.period // 100).cast("int32"))
+    base = annual(elem, keys)
+    base = base.select(*keys, year=(base.year + 1).cast("int32"), v0=base.value)
+    new = now.anti_join(base, ["year", *keys]).mutate(v0=ibis.literal(0.0))
+    months = now.select("period", "year").distinct()
+    gone = base.inner_join(months, "year").anti_join(now, ["period", *keys])
+    gone = gone.mutate(v1=ibis.literal(0.0))
+    return new.select("period", *keys, "v0", "v1").union(gone.select("period", *keys, "v0", "v1"))
 
 
 def flag_outliers(rel: ir.Table, rule: Outliers, group_keys: Sequence[str] = ()) -> ir.Table:
