@@ -59,64 +59,55 @@ def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     return by_year.mutate(unit_value=by_year.value / by_year.quantity)
 
 
-def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Cells matched with the same month a year earlier: ``v0``, ``v1`` and ``relative``."""
-    base = elem.select(
-        _period=elem.period + 100,
-        **{f"_{k}": elem[k] for k in keys},
-        v0=elem.value,
-        p0=elem.unit_value,
-    )
-    cond = [elem.period == base._period] + [elem[k] == base[f"_{k}"] for k in keys]
-    joined = elem.inner_join(base, cond)
-    return joined.select(
-        "period",
-        *keys,
-        v0=joined.v0,
-        v1=joined.value,
-        relative=joined.unit_value / joined.p0,
-    )
-
-
-def annual_link_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Cells matched with their previous year's average unit value (the annual link)."""
-    base = annual(elem, keys)
-    base = base.select(
-        _year=base.year + 1,
+def _match(
+    now: ir.Table,
+    base: ir.Table,
+    keys: Sequence[str],
+    *,
+    now_time: str,
+    base_time: ir.Value,
+    carry: Sequence[str] = ("period",),
+) -> ir.Table:
+    """Rows of ``now`` matched by ``keys`` with the ``base`` row whose shifted time
+    (``base_time``) equals ``now[now_time]``: ``v0``, ``v1`` and the unit value ``relative``."""
+    shifted = base.select(
+        _time=base_time.cast("int32"),
         **{f"_{k}": base[k] for k in keys},
         v0=base.value,
         p0=base.unit_value,
     )
-    cond = [(elem.period // 100).cast("int32") == base._year] + [
-        elem[k] == base[f"_{k}"] for k in keys
-    ]
-    joined = elem.inner_join(base, cond)
+    cond = [now[now_time] == shifted._time] + [now[k] == shifted[f"_{k}"] for k in keys]
+    joined = now.inner_join(shifted, cond)
     return joined.select(
-        "period",
+        *carry,
         *keys,
         v0=joined.v0,
         v1=joined.value,
         relative=joined.unit_value / joined.p0,
     )
+
+
+def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells matched with the same month a year earlier: ``v0``, ``v1`` and ``relative``."""
+    return _match(elem, elem, keys, now_time="period", base_time=elem.period + 100)
+
+
+def annual_link_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells matched with their previous year's average unit value (the annual link)."""
+    now = elem.mutate(year=(elem.period // 100).cast("int32"))
+    base = annual(elem, keys)
+    return _match(now, base, keys, now_time="year", base_time=base.year + 1)
 
 
 def annual_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Yearly unit values matched with the year before (links between annual indices)."""
+    """Yearly unit values matched with the year before (links between annual indices).
+
+    The ``period`` of a year's row is YYYY00, so it sorts with, and never equals, a month.
+    """
     years = annual(elem, keys)
-    base = years.select(
-        _year=years.year + 1,
-        **{f"_{k}": years[k] for k in keys},
-        v0=years.value,
-        p0=years.unit_value,
-    )
-    cond = [years.year == base._year] + [years[k] == base[f"_{k}"] for k in keys]
-    joined = years.inner_join(base, cond)
-    return joined.select(
-        (joined.year * 100).cast("int32").name("period"),
-        *keys,
-        v0=joined.v0,
-        v1=joined.value,
-        relative=joined.unit_value / joined.p0,
+    matched = _match(years, years, keys, now_time="year", base_time=years.year + 1, carry=("year",))
+    return matched.mutate(period=(matched.year * 100).cast("int32")).select(
+        "period", *keys, "v0", "v1", "relative"
     )
 
 
