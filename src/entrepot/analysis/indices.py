@@ -129,10 +129,8 @@ def _save(
 ) -> CompileReport:
     con = store.con
     with store.transaction():
-        compile_id = int(
-            con.execute("SELECT coalesce(max(compile_id), 0) + 1 FROM compilations").fetchone()[0]
-        )  # type: ignore[index]
-        loads = int(con.execute("SELECT coalesce(max(load_id), 0) FROM loads").fetchone()[0])  # type: ignore[index]
+        compile_id = int(store.scalar("SELECT coalesce(max(compile_id), 0) + 1 FROM compilations"))
+        loads = int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))
         options = {
             "outliers": asdict(rule),
             "imputation": imputation,

@@ -184,7 +184,7 @@ def _csv(source: Source, report: Progress) -> Iterator[pa.RecordBatch]:
         counted = _CountingFile(raw)
         resolved = _resolve_columns(source.path, header, source.mapping)
         reader = pacsv.open_csv(
-            io.BufferedReader(counted, buffer_size=1 << 20),
+            io.BufferedReader(counted, buffer_size=1 << 20),  # type: ignore[type-var]
             read_options=pacsv.ReadOptions(block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(
