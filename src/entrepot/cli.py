@@ -29,7 +29,8 @@ app = typer.Typer(
 classifications_app = typer.Typer(help="Load and inspect classifications (HS → SITC, partners).")
 app.add_typer(classifications_app, name="classifications")
 
-console = Console()
+# Piped output (files, CI logs) gets room for the widest table rather than 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,6 +110,26 @@ def money(value: float) -> str:
     if abs(value) >= 1e9:
         return f"{value / 1e9:,.1f} bn"
     return f"{value / 1e6:,.1f} mn"
+
+
+def keyed_table(
+    title: str, by: str, rows: list[Any], measures: tuple[str, ...]
+) -> tuple[Table, Callable[[Any], list[str]]]:
+    """A table of breakdown rows: the key, its name when it has one, then the measures."""
+    with_names = any(r.label != r.key for r in rows)
+    table = Table(title=title)
+    table.add_column(by, no_wrap=True)
+    if with_names:
+        table.add_column("name", overflow="ellipsis", max_width=24)
+    for col in measures:
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+
+    def named(row: Any) -> list[str]:
+        if not with_names:
+            return [row.key]
+        return [row.key, row.label if row.label != row.key else ""]
+
+    return table, named
 
 
 def print_json(data: Any) -> None:
@@ -289,13 +310,15 @@ def _print_summary(result: Any) -> None:
 
 
 def _print_breakdown(period: Period, by: str, rows: list[Any], total: int) -> None:
-    table = Table(title=f"Trade by {by}, {period} (HK$; {len(rows)} of {total} shown)")
-    for col in (by, "name", "total exports", "YoY", "imports", "YoY", "exports YTD", "YoY"):
-        table.add_column(col, justify="left" if col in (by, "name") else "right")
+    table, named = keyed_table(
+        f"Trade by {by}, {period} (HK$; {len(rows)} of {total} shown)",
+        by,
+        rows,
+        ("total exports", "YoY", "imports", "YoY", "exports YTD", "YoY"),
+    )
     for r in rows:
         table.add_row(
-            r.key,
-            r.label if r.label != r.key else "",
+            *named(r),
             money(r.month.values["total_exports"]),
             pct(r.month.yoy_pct["total_exports"]),
             money(r.month.values["imports"]),
@@ -550,13 +573,15 @@ def indices(
             ]
         )
         return
-    table = Table(title=f"{flow.replace('_', ' ').capitalize()} by {by}, {month} (YoY)")
-    for col in (by, "name", "HK$", "value", "price", "volume", "streak", "coverage"):
-        table.add_column(col, justify="left" if col in (by, "name") else "right")
+    table, named = keyed_table(
+        f"{flow.replace('_', ' ').capitalize()} by {by}, {month} (YoY)",
+        by,
+        rows[:top],
+        ("HK$", "value", "price", "volume", "streak", "coverage"),
+    )
     for r in rows[:top]:
         table.add_row(
-            r.key,
-            r.label if r.label != r.key else "",
+            *named(r),
             money(r.value) if r.value is not None else "–",
             pct(r.value_yoy_pct),
             pct(r.price_yoy_pct),
