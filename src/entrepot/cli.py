@@ -592,6 +592,66 @@ def indices(
     console.print(table)
 
 
+@app.command("diagnostics")
+@friendly
+def diagnostics_(
+    period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
+    top: Annotated[int, typer.Option(help="Rows to show in each table.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What the latest compilation trimmed as outliers, and its least homogeneous cells."""
+    from .analysis.indices import diagnostics
+
+    with open_store(read_only=True) as store:
+        report = diagnostics(store, parse_period(period), top=top)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    trims = Table(
+        "flow",
+        "commodity",
+        "partner",
+        "unit",
+        "relative",
+        "HK$",
+        "share of flow",
+        title=f"Relatives trimmed in {report.period} "
+        f"({report.trimmed_value_share:.3%} of the month's trade value)",
+    )
+    for r in report.trimmed.itertuples(index=False):
+        trims.add_row(
+            r.flow,
+            r.commodity,
+            r.partner,
+            str(r.unit),
+            f"{r.relative:.3g}",
+            money(r.v1),
+            f"{r.share:.3%}",
+        )
+    console.print(trims)
+    cells = Table(
+        "flow",
+        "commodity",
+        "partner",
+        "unit",
+        "months",
+        "mean unit value",
+        "CV",
+        title=f"Least homogeneous cells of {report.period.year} (monthly unit values)",
+    )
+    for r in report.heterogeneous.itertuples(index=False):
+        cells.add_row(
+            r.flow,
+            r.commodity,
+            r.partner,
+            str(r.unit),
+            str(r.months),
+            f"{r.mean_unit_value:,.2f}",
+            f"{r.cv:.2f}",
+        )
+    console.print(cells)
+
+
 # -- index numbers on any panel -----------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from entrepot import Period, Store, duckdb_backend
-from entrepot.analysis.indices import compile_store, growth_streak, index_rows
+from entrepot.analysis.indices import compile_store, diagnostics, growth_streak, index_rows
 from entrepot.errors import InputError, NotInStoreError
 
 
@@ -93,3 +93,22 @@ def test_terms_of_trade(store: Store) -> None:
     assert tot.price_yoy_pct == pytest.approx(10.0, rel=1e-12)
     assert tot.price_index == pytest.approx(110.0, rel=1e-12)
     assert tot.value is None and tot.volume_yoy_pct is None
+
+
+def test_diagnostics_list_what_was_trimmed(store: Store) -> None:
+    fill(store)
+    # December 2025: a cell whose unit value is 20 times last December's.
+    store.con.execute(
+        "INSERT INTO cells (period, flow, commodity, partner, unit, value, quantity, records, load_id) "
+        "VALUES (202412, 're_exports', '84713000', 'USA', 'NO.', 2, 2, 1, 1), "
+        "(202512, 're_exports', '84713000', 'USA', 'NO.', 40, 2, 1, 1)"
+    )
+    compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    report = diagnostics(store, Period(2025, 12))
+    assert report.trimmed[["commodity", "relative", "v1"]].values.tolist() == [
+        ["84713000", 20.0, 40.0]
+    ]
+    # December 2025 re-exports: 12 + 10 + 40; all trade: that plus imports of 12.
+    assert report.trimmed.share.tolist() == [pytest.approx(40 / 62, rel=1e-12)]
+    assert report.trimmed_value_share == pytest.approx(40 / 74, rel=1e-12)
+    assert report.as_dict()["trimmed"][0]["commodity"] == "84713000"

@@ -264,3 +264,50 @@ def _num(value: Any) -> float | None:
     if value is None or pd.isna(value):
         return None
     return float(value)
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """What the latest compilation trimmed in a month, and its least homogeneous cells."""
+
+    period: Period
+    trimmed: pd.DataFrame
+    """flow, commodity, partner, unit, relative, v0, v1 and share (of the flow's value)."""
+    trimmed_value_share: float
+    """Value of the month's trimmed cells over the month's total trade value."""
+    heterogeneous: pd.DataFrame
+    """Cells of the period's year with the most dispersed monthly unit values."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": str(self.period),
+            "trimmed_value_share": self.trimmed_value_share,
+            "trimmed": json.loads(self.trimmed.to_json(orient="records")),
+            "heterogeneous": json.loads(self.heterogeneous.to_json(orient="records")),
+        }
+
+
+def diagnostics(store: Store, period: Period, *, top: int = 20) -> Diagnostics:
+    """Trimmed relatives of ``period`` (largest current value first) and the cells of its
+    year whose unit values vary most from month to month (coefficient of variation)."""
+    compile_id = latest_compile(store)
+    trimmed = store.con.execute(
+        """SELECT t.flow, t.commodity, t.partner, t.unit, t.relative, t.v0, t.v1,
+                  t.v1 / f.value AS share
+           FROM index_trims t
+           JOIN (SELECT flow, sum(value) AS value FROM cells WHERE period = ? GROUP BY 1) f
+             USING (flow)
+           WHERE t.compile_id = ? AND t.period = ?
+           ORDER BY t.v1 DESC, t.flow, t.commodity, t.partner""",
+        [period.key, compile_id, period.key],
+    ).df()
+    month_value = store.scalar("SELECT sum(value) FROM cells WHERE period = ?", [period.key])
+    share = float(trimmed["v1"].sum() / month_value) if len(trimmed) and month_value else 0.0
+    heterogeneous = store.con.execute(
+        """SELECT flow, commodity, partner, unit, months, mean_unit_value, cv
+           FROM cell_homogeneity
+           WHERE compile_id = ? AND year = ? AND months >= 6 AND cv IS NOT NULL
+           ORDER BY cv DESC, flow, commodity, partner LIMIT ?""",
+        [compile_id, period.year, top],
+    ).df()
+    return Diagnostics(period, trimmed.head(top), share, heterogeneous)
