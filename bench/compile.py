@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import resource
 import shutil
@@ -84,6 +83,7 @@ class Build:
     records: int
     cells: int
     generate_s: float
+    generate_peak_rss: int  # bytes, the generating subprocess
     ingest_s: float
     ingest_peak_rss: int  # bytes, the ingest subprocess alone
 
@@ -126,6 +126,7 @@ def ensure_store(scale: float, rebuild: bool = False) -> Build:
         records=int(gen.extra["records"]),
         cells=int(ing.extra["cells"]),
         generate_s=gen.seconds[0],
+        generate_peak_rss=gen.peak_rss,
         ingest_s=ing.seconds[0],
         ingest_peak_rss=ing.peak_rss,
     )
@@ -395,7 +396,7 @@ def chain(links: pd.DataFrame, annual: pd.DataFrame, reference_year: int) -> pd.
     return monthly[NODE].assign(price_index=raw / ref * 100)
 
 
-# --- running one contender in this process -------------------------------------------------
+# --- one job in this process (the subprocess side) -----------------------------------------
 
 Runner = Callable[[duckdb.DuckDBPyConnection, Any], pd.DataFrame]
 RUNNERS: dict[str, Runner] = {
@@ -416,22 +417,20 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    """``--run NAME``: do one job here and write its result as JSON (and the series)."""
+    """``--run JOB``: do one job here and write what happened to ``--result`` as JSON."""
     result = Path(args.result)
     outcome: dict[str, Any] = {"seconds": [], "extra": {}, "error": None}
     try:
+        start = time.perf_counter()
         if args.run == "generate":
-            start = time.perf_counter()
             outcome["extra"] = generate_sample(args.scale)
-            outcome["seconds"].append(time.perf_counter() - start)
         elif args.run == "ingest":
-            start = time.perf_counter()
             outcome["extra"] = ingest_sample(args.scale)
-            outcome["seconds"].append(time.perf_counter() - start)
         else:
-            outcome.update(run_contender(args, result.with_suffix(".parquet")))
+            outcome["extra"] = run_contender(args, result.with_suffix(".parquet"))
+        outcome["seconds"].append(outcome["extra"].pop("seconds", time.perf_counter() - start))
     except (MemoryError, duckdb.OutOfMemoryException) as exc:
-        outcome["error"] = f"out of memory: {type(exc).__name__}: {exc}"
+        outcome["error"] = f"out of memory ({type(exc).__name__}: {exc})"
     except Exception as exc:
         outcome["error"] = f"{type(exc).__name__}: {exc}"
     result.write_text(json.dumps(outcome))
@@ -439,9 +438,9 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]:
+    """One timed run of a contender (or, with ``--explain``, its profile instead)."""
     from entrepot.store import Store
 
-    runner = RUNNERS[args.run]
     with Store(args.store, read_only=True) as store:
         con = store.con
         if args.memory_limit:
@@ -453,23 +452,45 @@ def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]
                 "WHERE name IN ('threads', 'memory_limit')"
             ).fetchall()
         )
-        rows = store.count("cells")
-        seconds = []
-        frame = pd.DataFrame()
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            frame = runner(con, store)
-            seconds.append(time.perf_counter() - start)
-        normalised(frame).to_parquet(series_path)
-        if args.explain and args.run in ("entrepot", "sql"):
+        if args.explain:
             query = entrepot_sql(store) if args.run == "entrepot" else hand_sql()
-            plan = con.execute("EXPLAIN ANALYZE " + query).fetchall()
-            text = "\n".join(str(part) for row in plan for part in row)
-            (Path(args.store).parent / f"explain-{args.run}.txt").write_text(text)
-    return {"seconds": seconds, "extra": {"rows": rows, "settings": settings}}
+            write_profile(con, query, Path(args.store).parent / f"profile-{args.run}")
+            return {"settings": settings}
+        start = time.perf_counter()
+        frame = RUNNERS[args.run](con, store)
+        seconds = time.perf_counter() - start
+        normalised(frame).to_parquet(series_path)
+        return {"seconds": seconds, "settings": settings, "rows": store.count("cells")}
 
 
-# --- running contenders in subprocesses ----------------------------------------------------
+def write_profile(con: duckdb.DuckDBPyConnection, query: str, stem: Path) -> None:
+    """EXPLAIN ANALYZE of ``query`` as an indented operator tree (``stem``.txt) and the
+    query itself (``stem``.sql)."""
+    plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query).fetchall()[0][1])
+    lines: list[str] = []
+
+    def walk(node: dict[str, Any], depth: int) -> None:
+        info = node.get("extra_info") or {}
+        detail = "; ".join(
+            f"{key}: {' | '.join(v) if isinstance(v, list) else v}"[:160]
+            for key in ("CTE Name", "Table", "Join Type", "Conditions", "Groups", "Aggregates")
+            if (v := info.get(key))
+        )
+        lines.append(
+            f"{node.get('operator_timing', 0.0):7.2f} s {node.get('operator_cardinality', 0):>12,}"
+            f"  {'  ' * depth}{node.get('operator_name', '?').strip()}  {detail}"
+        )
+        for child in node.get("children", []):
+            walk(child, depth + 1)
+
+    for child in plan.get("children", []):
+        walk(child, 0)
+    header = "operator seconds (summed over threads), rows out, operator"
+    stem.with_suffix(".txt").write_text(header + "\n" + "\n".join(lines) + "\n")
+    stem.with_suffix(".sql").write_text(query)
+
+
+# --- the contest (the parent side) ---------------------------------------------------------
 
 
 @dataclass
@@ -497,21 +518,24 @@ def run_child(
     command = [sys.executable, str(Path(__file__).resolve()), *argv, "--result", str(result)]
     proc = subprocess.Popen(command, preexec_fn=cap)
     deadline = time.monotonic() + timeout
+    timed_out = False
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
             proc.kill()
+            timed_out = True
             pid, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return ChildResult([], usage.ru_maxrss * 1024, error=f"timed out after {timeout:g} s")
+            break
         time.sleep(0.1)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = usage.ru_maxrss * 1024
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    if timed_out:
+        return ChildResult([], peak, error=f"stopped after {timeout:g} s")
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
-        why = " (the OOM killer?)" if name == "SIGKILL" else ""
+        why = " (out of memory?)" if name == "SIGKILL" else ""
         return ChildResult([], peak, error=f"killed by {name}{why}")
     if not result.exists():
         return ChildResult([], peak, error=f"exited with {proc.returncode} and no result")
@@ -528,7 +552,7 @@ def max_relative_difference(ours: pd.DataFrame, theirs: pd.DataFrame) -> float:
         a, b = ours[column].to_numpy(), theirs[column].to_numpy()
         missing = np.isnan(a)
         if not np.array_equal(missing, np.isnan(b)):
-            raise AssertionError(f"{column}: nulls differ")
+            raise AssertionError(f"{column}: the series have nulls in different places")
         a, b = a[~missing], b[~missing]
         scale = np.maximum(np.abs(a), np.abs(b))
         diff = np.divide(np.abs(a - b), scale, out=np.zeros_like(a), where=scale > 0)
@@ -537,116 +561,141 @@ def max_relative_difference(ours: pd.DataFrame, theirs: pd.DataFrame) -> float:
 
 
 @dataclass
-class Row:
+class Runs:
+    """A contender's timed runs at one size."""
+
     contender: str
-    rows: int
-    result: ChildResult
-    ratio_base: float | None = None  # entrepot's seconds at the same size
+    build: Build
+    seconds: list[float] = field(default_factory=list)
+    peak_rss: int = 0
+    error: str | None = None
+    settings: dict[str, str] = field(default_factory=dict)
     difference: float | None = None
 
-
-def gib(n: int) -> str:
-    return f"{n / 2**30:.2f} GiB"
-
-
-def contend(
-    name: str, build: Build, args: argparse.Namespace, *, max_bytes: int | None = None
-) -> ChildResult:
-    argv = ["--run", name, "--store", str(build.store), "--repeat", str(args.repeat)]
-    if args.memory_limit:
-        argv += ["--memory-limit", args.memory_limit]
-    if args.explain:
-        argv.append("--explain")
-    print(f"  running {CONTENDERS[name]} on {build.cells:,} rows …", flush=True)
-    result = store_dir(build.scale) / f"{name}.json"
-    return run_child(argv, result, timeout=args.timeout, max_bytes=max_bytes)
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
 
 
-def series_of(name: str, build: Build) -> pd.DataFrame:
-    return pd.read_parquet(store_dir(build.scale) / f"{name}.parquet")
+def gb(n: float) -> str:
+    return f"{n / 1e9:.2f} GB"
 
 
-def compared_rows(names: Sequence[str], build: Build, args: argparse.Namespace) -> list[Row]:
-    """Run ``names`` (entrepot first) on ``build``'s store and check their series agree."""
-    rows: list[Row] = []
-    for name in names:
-        cap = int(args.pandas_max_gb * 2**30) if name == "pandas" else None
-        rows.append(Row(name, build.cells, contend(name, build, args, max_bytes=cap)))
-    base = rows[0]
-    if base.result.error:
-        raise SystemExit(f"entrepot failed: {base.result.error}")
-    reference = series_of("entrepot", build)
-    for row in rows:
-        row.ratio_base = min(base.result.seconds)
-        if row.result.error is None:
-            row.difference = max_relative_difference(reference, series_of(row.contender, build))
-            assert row.difference <= TOLERANCE, (
-                f"{CONTENDERS[row.contender]} differs from entrepot by {row.difference:.3g} "
-                f"(relative), more than {TOLERANCE:g}"
+def contest(names: Sequence[str], build: Build, args: argparse.Namespace) -> list[Runs]:
+    """``--repeat`` rounds of one fresh subprocess per contender (entrepot first), so that
+    a busy spell on the machine hits every contender alike; then check the series agree."""
+    folder = store_dir(build.scale)
+    runs = [Runs(name, build) for name in names]
+    for round_ in range(1, args.repeat + 1):
+        for run in runs:
+            if run.error:
+                continue
+            argv = ["--run", run.contender, "--store", str(build.store)]
+            if args.memory_limit and run.contender != "pandas":
+                argv += ["--memory-limit", args.memory_limit]
+            cap = int(args.pandas_max_gb * 1e9) if run.contender == "pandas" else None
+            load = os.getloadavg()[0]
+            print(
+                f"  round {round_}/{args.repeat}: {CONTENDERS[run.contender]} on "
+                f"{build.cells:,} rows (load average {load:.1f}) …",
+                end=" ",
+                flush=True,
             )
-    return rows
+            child = run_child(
+                argv, folder / f"{run.contender}.json", timeout=args.timeout, max_bytes=cap
+            )
+            run.peak_rss = max(run.peak_rss, child.peak_rss)
+            if child.error:
+                run.error = child.error
+                print(f"failed: {child.error}")
+                continue
+            run.seconds += child.seconds
+            run.settings = child.extra.get("settings", {})
+            print(f"{child.seconds[0]:.2f} s, peak RSS {gb(child.peak_rss)}")
+    if runs[0].error:
+        raise SystemExit(f"entrepot failed: {runs[0].error}")
+    reference = pd.read_parquet(folder / "entrepot.parquet")
+    for run in runs[1:]:
+        if run.error is None:
+            theirs = pd.read_parquet(folder / f"{run.contender}.parquet")
+            run.difference = max_relative_difference(reference, theirs)
+            assert run.difference <= TOLERANCE, (
+                f"{CONTENDERS[run.contender]}'s series differ from entrepot's by "
+                f"{run.difference:.3g} (relative), more than {TOLERANCE:g}"
+            )
+    if args.explain:
+        for run in runs:
+            if run.contender != "pandas":
+                argv = ["--run", run.contender, "--store", str(build.store), "--explain"]
+                if args.memory_limit:
+                    argv += ["--memory-limit", args.memory_limit]
+                run_child(argv, folder / "explain.json", timeout=args.timeout)
+        print(f"  EXPLAIN ANALYZE written to {folder}/profile-{{entrepot,sql}}.{{txt,sql}}")
+    return runs
 
 
-def print_table(rows: Sequence[Row], repeat: int) -> None:
+def print_table(runs: Sequence[Runs], repeat: int) -> None:
     header = (
-        f"{'contender':<10} {'rows':>12} {'seconds':>9} {'peak RSS':>10} "
-        f"{'ratio vs entrepot':>18} {'max rel diff':>13}  runs (s)"
+        f"{'contender':<10} {'rows':>12} {'seconds':>8} {'peak RSS':>9} "
+        f"{'ratio vs entrepot':>17} {'max rel diff':>12}  runs (s)"
     )
     print(header)
     print("-" * len(header))
-    for row in rows:
-        r = row.result
-        if r.error:
-            print(
-                f"{CONTENDERS[row.contender]:<10} {row.rows:>12,} {'failed':>9} "
-                f"{gib(r.peak_rss):>10}  {r.error}"
-            )
+    entrepot = {r.build.scale: r for r in runs if r.contender == "entrepot"}
+    for run in runs:
+        name = CONTENDERS[run.contender]
+        if run.error:
+            print(f"{name:<10} {run.build.cells:>12,} {'—':>8} {gb(run.peak_rss):>9}  {run.error}")
             continue
-        best = min(r.seconds)
-        ratio = best / row.ratio_base if row.ratio_base else math.nan
-        diff = "—" if row.contender == "entrepot" else f"{row.difference:.2e}"
-        runs = " ".join(f"{s:.2f}" for s in r.seconds)
+        ratio = run.best / entrepot[run.build.scale].best
+        diff = "—" if run.difference is None else f"{run.difference:.1e}"
         print(
-            f"{CONTENDERS[row.contender]:<10} {row.rows:>12,} {best:>9.2f} {gib(r.peak_rss):>10} "
-            f"{ratio:>17.2f}× {diff:>13}  {runs}"
+            f"{name:<10} {run.build.cells:>12,} {run.best:>8.2f} {gb(run.peak_rss):>9} "
+            f"{ratio:>16.2f}× {diff:>12}  {' '.join(f'{s:.2f}' for s in run.seconds)}"
         )
-    print(f"(seconds: best of {repeat}; ratio = contender's seconds ÷ entrepot's at the same size)")
+    print(
+        f"seconds: best of {repeat} (each run a fresh process); ratio: the contender's seconds "
+        "÷ entrepot's at the same size; GB = 10⁹ bytes"
+    )
 
 
-def print_targets(rows: Sequence[Row]) -> None:
-    by = {(row.contender, row.rows): row for row in rows if not row.result.error}
-    for (name, n), row in sorted(by.items(), key=lambda item: item[0][1]):
-        ent = by.get(("entrepot", n))
-        if ent is None or name == "entrepot":
+def print_targets(runs: Sequence[Runs]) -> None:
+    ok = {True: "met", False: "MISSED"}
+    entrepot = {r.build.scale: r for r in runs if r.contender == "entrepot"}
+    for run in runs:
+        base = entrepot[run.build.scale]
+        size = f"{run.build.cells:,} rows"
+        if run.error:
             continue
-        t_ent, t_other = min(ent.result.seconds), min(row.result.seconds)
-        if name == "sql":
-            ok = t_ent <= 1.5 * t_other
+        if run.contender == "entrepot":
+            met = run.peak_rss <= 4e9
+            print(f"  {size}: entrepot peak RSS {gb(run.peak_rss)} (target ≤ 4 GB): {ok[met]}")
+        elif run.contender == "sql":
+            ratio = base.best / run.best
             print(
-                f"  {n:,} rows: entrepot ÷ hand SQL = {t_ent / t_other:.2f}× "
-                f"(target ≤ 1.5×): {'met' if ok else 'MISSED'}"
+                f"  {size}: entrepot ÷ hand SQL = {ratio:.2f}× (target ≤ 1.5×): {ok[ratio <= 1.5]}"
             )
-        if name == "pandas":
-            ok = t_other >= 5 * t_ent
-            print(
-                f"  {n:,} rows: pandas ÷ entrepot = {t_other / t_ent:.2f}× "
-                f"(target ≥ 5×): {'met' if ok else 'MISSED'}"
-            )
-    for (name, n), row in by.items():
-        if name == "entrepot":
-            ok = row.result.peak_rss <= 4 * 2**30
-            print(
-                f"  {n:,} rows: entrepot peak RSS {gib(row.result.peak_rss)} "
-                f"(target ≤ 4 GiB): {'met' if ok else 'MISSED'}"
-            )
+        else:
+            ratio = run.best / base.best
+            print(f"  {size}: pandas ÷ entrepot = {ratio:.2f}× (target ≥ 5×): {ok[ratio >= 5]}")
+
+
+def describe(build: Build) -> str:
+    rate = build.cells / build.ingest_s / 1e6
+    return (
+        f"store {build.store} (scale {build.scale:g}): {build.records:,} records → "
+        f"{build.cells:,} cells; sample generated in {build.generate_s:.1f} s (peak RSS "
+        f"{gb(build.generate_peak_rss)}); ingested in "
+        f"{build.ingest_s:.1f} s = {rate:.2f} M rows/s, ingest peak RSS {gb(build.ingest_peak_rss)}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--rows", default="20M", help="20M, 100M, or a row count (default 20M)")
+    size.add_argument("--rows", default="20M", help="20M, 100M or a row count (default 20M)")
     size.add_argument("--scale", type=float, help="the sample's scale (1 ≈ 1.07 M rows)")
-    parser.add_argument("--repeat", type=int, default=1, help="timed runs per contender")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of timed runs (default 1)")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument(
         "--pandas-fallback",
@@ -657,49 +706,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pandas-max-gb",
         type=float,
         default=16.0,
-        help="address-space cap of the pandas subprocess, GiB (default 16)",
+        help="address-space cap of the pandas subprocess, GB (default 16)",
     )
     parser.add_argument("--memory-limit", help="DuckDB memory_limit for entrepot and hand SQL")
-    parser.add_argument("--timeout", type=float, default=1200.0, help="per contender, seconds")
+    parser.add_argument("--timeout", type=float, default=1200.0, help="per run, seconds")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached store")
-    parser.add_argument("--explain", action="store_true", help="write EXPLAIN ANALYZE output")
-    # Worker mode (used by the script itself).
+    parser.add_argument("--build-only", action="store_true", help="build the store and stop")
+    parser.add_argument("--explain", action="store_true", help="also profile the two queries")
+    # The subprocess side (the script runs itself).
     parser.add_argument("--run", choices=("generate", "ingest", *RUNNERS), help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else parse_rows(args.rows)
     if args.run:
-        if args.run in ("generate", "ingest"):
-            args.scale = scale
+        args.scale = scale
         return run_worker(args)
 
     build = ensure_store(scale, args.rebuild)
-    rate = build.cells / build.ingest_s / 1e6
-    print(
-        f"store {build.store}: scale {build.scale:g}, {build.records:,} records → "
-        f"{build.cells:,} cells; generated in {build.generate_s:.1f} s, ingested in "
-        f"{build.ingest_s:.1f} s ({rate:.2f} M rows/s, ingest peak RSS "
-        f"{gib(build.ingest_peak_rss)})"
-    )
-    names = ["entrepot", "sql", *([] if args.skip_pandas else ["pandas"])]
-    rows = compared_rows(names, build, args)
-    settings = rows[0].result.extra.get("settings", {})
-    pandas_failed = any(r.contender == "pandas" and r.result.error for r in rows)
+    print(describe(build))
+    if args.build_only:
+        return 0
+    runs = contest(["entrepot", "sql", *([] if args.skip_pandas else ["pandas"])], build, args)
     fallback = parse_rows(args.pandas_fallback)
-    if pandas_failed and fallback < scale:
+    if any(r.contender == "pandas" and r.error for r in runs) and fallback < scale:
         small = ensure_store(fallback)
         print(f"pandas failed at {build.cells:,} rows; comparing it at {small.cells:,} rows")
-        rows += compared_rows(["entrepot", "pandas"], small, args)
+        print(describe(small))
+        runs += contest(["entrepot", "pandas"], small, args)
+    settings = runs[0].settings
     print()
     print(
-        "index compile, total breakdown (4 measures), Fisher, reference year "
-        f"{REFERENCE_YEAR}; DuckDB threads={settings.get('threads')}, "
-        f"memory_limit={settings.get('memory_limit')}"
+        f"Index compile, total breakdown (4 measures), Fisher, reference year {REFERENCE_YEAR}; "
+        f"DuckDB {duckdb.__version__}, threads={settings.get('threads')}, "
+        f"memory_limit={settings.get('memory_limit')}; {os.cpu_count()} cores"
     )
-    print_table(rows, args.repeat)
-    print(f"all series agree with entrepot's to ≤ {TOLERANCE:g} relative ({', '.join(COMPARED)})")
-    print_targets(rows)
+    print_table(runs, args.repeat)
+    print(
+        f"Every contender's series match entrepot's to ≤ {TOLERANCE:g} relative "
+        f"({', '.join(COMPARED)}; 144 rows per size)."
+    )
+    print_targets(runs)
     return 0
 
 

@@ -20,6 +20,10 @@ from .migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_STORE = "entrepot.duckdb"
 STORE_ENV = "ENTREPOT_STORE"
+MEMORY_ENV = "ENTREPOT_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
+"""DuckDB's own default is 80% of RAM; a lower cap makes large loads and compilations
+spill to disk (beside the store) instead of crowding out everything else."""
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "default_store_path"]
 
@@ -44,8 +48,11 @@ class Store:
                 f"Store {self.path} does not exist. Create it with 'entrepot ingest FILE' "
                 f"or name another with --store PATH (or ${STORE_ENV})."
             )
+        limit = os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(
+                self.path, read_only=read_only, config={"memory_limit": limit}
+            )
         except duckdb.Error as exc:
             raise StoreError(f"Cannot open store {self.path}: {exc}") from exc
         if not read_only:
