@@ -89,15 +89,31 @@ def node_keyed(
     return keyed(table, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
 
 
-def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
-    """Laspeyres, Paasche, Fisher and Törnqvist of each node over its untrimmed cells.
+SUMS: tuple[str, ...] = ("v0", "v1", "matched_v1", "l_num", "p_den", "a0", "a1", "cells")
+"""Additive pieces of the index formulas: sums over cells add up over any grouping."""
+
+BASE: dict[str, tuple[str, ...]] = {
+    "total": (),
+    "partner": ("partner",),
+    "region": ("partner",),
+    "mode": ("mode",),
+    "section": ("commodity",),
+    "division": ("commodity",),
+    "group": ("commodity",),
+}
+"""The cell column each breakdown is derived from: relatives are summed by it first, so
+classifying happens on the small summed table, not on every relative."""
+
+
+def partial_sums(rel: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """The additive pieces of every formula over the untrimmed cells, by period and keys.
 
     ``rel`` has ``relative``, ``v0``, ``v1``, ``trimmed`` and ``imputed``; an imputed cell
     weighs in (with its class mean relative) but does not count as matched.
     """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
-    sums = kept.group_by(["period", *keys]).aggregate(
+    return kept.group_by(["period", *keys]).aggregate(
         v0=kept.v0.sum(),
         v1=kept.v1.sum(),
         matched_v1=kept.imputed.ifelse(0.0, kept.v1).sum(),
@@ -107,6 +123,10 @@ def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
         a1=(kept.v1 * log_r).sum(),
         cells=kept.count(),
     )
+
+
+def formulas(sums: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
+    """Laspeyres, Paasche, Fisher and Törnqvist from summed pieces (see module docstring)."""
     laspeyres = sums.l_num / sums.v0
     paasche = sums.v1 / sums.p_den
     return sums.select(
@@ -121,6 +141,28 @@ def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
         fisher=(laspeyres * paasche).sqrt(),
         tornqvist=(0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
     )
+
+
+def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
+    """Laspeyres, Paasche, Fisher and Törnqvist of each group of untrimmed cells."""
+    return formulas(partial_sums(rel, keys), keys)
+
+
+def node_sums(
+    sums: ir.Table,
+    by: str,
+    columns: Sequence[str],
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    partners: ir.Table,
+) -> ir.Table:
+    """Sums by period, flow and base column → by period and node (measure, key, label).
+
+    Total exports add up domestic exports and re-exports here, on the summed rows.
+    """
+    keyed_sums = node_keyed(sums, by, commodity_sitc, sitc, partners)
+    measured = with_measure(keyed_sums)
+    return measured.group_by(["period", *NODE]).aggregate(**{c: measured[c].sum() for c in columns})
 
 
 def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
@@ -142,11 +184,6 @@ def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
 def _no_rows(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     """An empty relation shaped like the unmatched cells (annual links impute nothing)."""
     return elem.select("period", *keys, v0=elem.value, v1=elem.value).limit(0)
-
-
-def node_values(keyed_cells: ir.Table) -> ir.Table:
-    """Each node's total value per month (every cell, with or without quantity)."""
-    return keyed_cells.group_by(["period", *NODE]).aggregate(value=keyed_cells.value.sum())
 
 
 def chain(links: ir.Table, annual_links: ir.Table, formula: str, reference_year: int) -> ir.Table:
@@ -207,27 +244,35 @@ def compile_indices(
     rule = outliers or Outliers()
     by_mode = by == "mode"
     keys = [*ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
+    base = BASE[by]
     elem = elementary(cells, by_mode=by_mode)
     classes = commodity_classes(commodity_sitc, sitc)
+    # SITC groups are needed on every relative only for fences and class means.
+    per_relative_groups = rule.fence is not None or imputation == "class_mean"
 
     def prepared(rel: ir.Table, unmatched: ir.Table) -> ir.Table:
-        grouped = classify_commodities(rel, classes)
-        flagged = flag_outliers(grouped, rule, ["flow", "group"]).mutate(
-            imputed=ibis.literal(False)
-        )
+        if per_relative_groups:
+            rel = classify_commodities(rel, classes)
+        flagged = flag_outliers(rel, rule, ["flow", "group"] if per_relative_groups else [])
+        flagged = flagged.mutate(imputed=ibis.literal(False))
         if imputation == "class_mean":
             flagged = flagged.union(impute(classify_commodities(unmatched, classes), flagged))
-        return node_keyed(with_measure(flagged), by, commodity_sitc, sitc, partners)
+        return flagged
+
+    def indices_of(rel: ir.Table) -> ir.Table:
+        sums = partial_sums(rel, ["flow", *base])
+        return formulas(node_sums(sums, by, SUMS, commodity_sitc, sitc, partners))
 
     yoy_rel = prepared(year_ago_relatives(elem, keys), year_ago_unmatched(elem, keys))
-    yoy = aggregate(yoy_rel)
-    links = aggregate(
+    yoy = indices_of(yoy_rel)
+    links = indices_of(
         prepared(annual_link_relatives(elem, keys), annual_link_unmatched(elem, keys))
     )
-    annual_links = aggregate(prepared(annual_relatives(elem, keys), _no_rows(elem, keys)))
+    annual_links = indices_of(prepared(annual_relatives(elem, keys), _no_rows(elem, keys)))
     chained = chain(links, annual_links, formula, reference_year)
 
-    values = node_values(node_keyed(with_measure(cells), by, commodity_sitc, sitc, partners))
+    cell_values = cells.group_by(["period", "flow", *base]).aggregate(value=cells.value.sum())
+    values = node_sums(cell_values, by, ("value",), commodity_sitc, sitc, partners)
     prev = values.select("period", *NODE, value_prev=values.value).mutate(
         period=lambda t: t.period + 100
     )
@@ -266,7 +311,7 @@ def compile_indices(
         tornqvist_yoy=t.tornqvist_yoy,
         cells_matched=t.cells_matched,
     )
-    trimmed = yoy_rel.filter(yoy_rel.trimmed & (yoy_rel.measure == yoy_rel.flow))
+    trimmed = yoy_rel.filter(yoy_rel.trimmed)
     return series, trimmed.select(
         "period", "flow", "commodity", "partner", "unit", "relative", "v0", "v1"
     )

@@ -54,7 +54,7 @@ def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months."""
     year = (elem.period // 100).cast("int32").name("year")
     by_year = elem.group_by([year, *keys]).aggregate(
-        value=elem.value.sum(), quantity=elem.quantity.sum(), months=elem.period.nunique()
+        value=elem.value.sum(), quantity=elem.quantity.sum()
     )
     return by_year.mutate(unit_value=by_year.value / by_year.quantity)
 
