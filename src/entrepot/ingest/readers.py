@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Full, Queue
 from typing import BinaryIO
 
 import pyarrow as pa
@@ -69,7 +71,52 @@ class Source:
             yield from _fixed_width(self, report)
             return
         reader = {"csv": _csv, "parquet": _parquet, "excel": _excel}[self.format]
-        yield from reader(self, report)
+        yield from _read_ahead(reader(self, report))
+
+
+def _read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Read the next batches on a thread while the caller checks and stores this one.
+
+    Arrow parses and DuckDB executes without holding the GIL, so the two overlap. Errors
+    raised while reading reach the caller at the batch where they happened.
+    """
+    done = object()
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        queue.put(batch, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            queue.put(exc)
+            return
+        queue.put(done)
+
+    worker = threading.Thread(target=produce, name="entrepot-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                queue.get_nowait()
+            except Empty:
+                worker.join(timeout=0.1)
 
 
 def open_source(
