@@ -20,23 +20,29 @@ the annual links with the reference year's monthly mean = 100; value year on yea
 = value ÷ price. Before any timing is printed, their series (price_yoy_pct, volume_yoy_pct,
 price_index and value per measure and period) must agree with entrepot's to 1e-9 relative.
 
-Each contender runs in its own subprocess so that its peak resident memory (``ru_maxrss``
-from ``wait4``) is its own. DuckDB runs with its default settings (no memory_limit, as
-entrepot sets none) unless ``--memory-limit`` is given. The pandas subprocess gets an
-address-space cap (``--pandas-max-gb``) so that running out of memory raises MemoryError
-instead of waking the kernel's OOM killer on a shared machine; if pandas fails at the size
-asked for, it is compared at the ``--pandas-fallback`` size instead, and the table says so.
+Each run is a fresh subprocess, so that its peak resident memory (``ru_maxrss`` from
+``wait4``) is its own; ``--repeat N`` runs N rounds of entrepot, hand SQL, pandas in turn, so
+that a busy spell on a shared machine hits every contender alike, and reports the best.
 
-The store is the synthetic sample (``entrepot.sample.generate``; scale 18 ≈ 19 M rows,
-scale 90 ≈ 96 M), classified and ingested with entrepot, cached under ``bench/out/`` and
-reused when present at the same scale; its build (generation and ingest times, ingest peak
-memory) is reported too.
+Every contender opens the store with ``entrepot.store.Store`` (read-only), so DuckDB runs
+with the settings entrepot gives it (a memory_limit of 4 GB unless ``ENTREPOT_MEMORY_LIMIT``
+says otherwise). ``--memory-limit SIZE`` sets another for every contender;
+``--memory-limit duckdb`` restores DuckDB's own default (80% of RAM). The pandas subprocess
+gets an address-space cap (``--pandas-max-gb``) so that running out of memory raises
+MemoryError instead of waking the kernel's OOM killer on a shared machine; if pandas fails at
+the size asked for, it is compared with entrepot at the ``--pandas-fallback`` size as well.
 
-    python bench/compile.py [--rows 20M|100M | --scale F] [--repeat N] [--skip-pandas]
-                            [--memory-limit 4GB] [--explain]
+The store is the synthetic sample (``entrepot.sample.generate``: ``--rows 20M`` is scale 18.8,
+20.0 M rows; ``--rows 100M`` is scale 107, 100.0 M rows), classified and ingested with
+entrepot (each step in its own subprocess, timed, peak memory measured), cached under
+``bench/out/scale-F/`` and reused when present (``--rebuild`` to make it afresh).
 
-``--explain`` also writes EXPLAIN ANALYZE of entrepot's query and of the hand-written one
-to the store's folder.
+    python bench/compile.py [--rows 20M|100M | --scale F] [--repeat N]
+                            [--skip-pandas | --contenders entrepot,sql]
+                            [--memory-limit SIZE|duckdb] [--explain] [--build-only]
+
+``--explain`` also writes, beside the store, EXPLAIN ANALYZE of entrepot's query (with the
+SQL that Ibis generates) and of the hand-written one, as indented operator trees.
 """
 
 from __future__ import annotations
@@ -60,8 +66,9 @@ import numpy as np
 import pandas as pd
 
 OUT = Path(__file__).resolve().parent / "out"
-SIZES: dict[str, float] = {"1M": 1.0, "20M": 18.0, "100M": 90.0}
-"""Sample scales for the row counts asked for (scale 1 ≈ 1.07 M rows)."""
+SIZES: dict[str, float] = {"1M": 1.0, "20M": 18.8, "100M": 107.0}
+"""Sample scales that give the row counts named (rows per unit of scale fall as the scale
+grows: scale 18 gives 19.2 M rows, scale 90 gives 86.2 M)."""
 
 REFERENCE_YEAR = 2024
 LOW, HIGH = 0.1, 10.0  # the default bounds of entrepot's Outliers
@@ -86,6 +93,9 @@ class Build:
     generate_peak_rss: int  # bytes, the generating subprocess
     ingest_s: float
     ingest_peak_rss: int  # bytes, the ingest subprocess alone
+    ingest_memory_limit: str  # DuckDB's memory_limit during the ingest
+    code: str  # entrepot's commit when the store was built
+    ingest_load: float | None = None  # mean 1-minute load average during the ingest
 
     @property
     def store(self) -> Path:
@@ -111,7 +121,10 @@ def ensure_store(scale: float, rebuild: bool = False) -> Build:
     folder = store_dir(scale)
     info = folder / "build.json"
     if info.exists() and (folder / "entrepot.duckdb").exists() and not rebuild:
-        return Build(**json.loads(info.read_text()))
+        try:
+            return Build(**json.loads(info.read_text()))
+        except TypeError:  # written by an older version of this script: build afresh
+            pass
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     print(f"building the scale {scale:g} store in {folder} …", flush=True)
@@ -129,6 +142,9 @@ def ensure_store(scale: float, rebuild: bool = False) -> Build:
         generate_peak_rss=gen.peak_rss,
         ingest_s=ing.seconds[0],
         ingest_peak_rss=ing.peak_rss,
+        ingest_memory_limit=str(ing.extra["memory_limit"]),
+        code=code_version(),
+        ingest_load=ing.load,
     )
     info.write_text(json.dumps(asdict(build), indent=2))
     return build
@@ -152,7 +168,8 @@ def ingest_sample(scale: float) -> dict[str, Any]:
         report = ingest(store, [sample / "records.parquet"])
         if report.rows_rejected or not report.committed:
             raise RuntimeError(f"ingest rejected {report.rows_rejected} rows")
-        return {"cells": store.count("cells")}
+        limit = store.scalar("SELECT current_setting('memory_limit')")
+        return {"cells": store.count("cells"), "memory_limit": limit}
 
 
 # --- entrepot ------------------------------------------------------------------------------
@@ -443,9 +460,10 @@ def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]
 
     with Store(args.store, read_only=True) as store:
         con = store.con
-        if args.memory_limit:
+        if args.memory_limit == "duckdb":
+            con.execute("RESET memory_limit")  # DuckDB's own default, 80% of RAM
+        elif args.memory_limit:
             con.execute(f"SET memory_limit = '{args.memory_limit}'")
-            con.execute(f"SET temp_directory = '{Path(args.store).parent / 'spill'}'")
         settings = dict(
             con.execute(
                 "SELECT name, value FROM duckdb_settings() "
@@ -499,6 +517,7 @@ class ChildResult:
     peak_rss: int  # bytes
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    load: float | None = None  # mean 1-minute load average while it ran (itself included)
 
 
 def run_child(
@@ -519,10 +538,12 @@ def run_child(
     proc = subprocess.Popen(command, preexec_fn=cap)
     deadline = time.monotonic() + timeout
     timed_out = False
+    loads: list[float] = []
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
+        loads.append(os.getloadavg()[0])
         if time.monotonic() > deadline:
             proc.kill()
             timed_out = True
@@ -531,16 +552,18 @@ def run_child(
         time.sleep(0.1)
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    load = sum(loads) / len(loads) if loads else None
     if timed_out:
-        return ChildResult([], peak, error=f"stopped after {timeout:g} s")
+        return ChildResult([], peak, error=f"stopped after {timeout:g} s", load=load)
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
         why = " (out of memory?)" if name == "SIGKILL" else ""
-        return ChildResult([], peak, error=f"killed by {name}{why}")
+        return ChildResult([], peak, error=f"killed by {name}{why}", load=load)
     if not result.exists():
-        return ChildResult([], peak, error=f"exited with {proc.returncode} and no result")
+        error = f"exited with {proc.returncode} and no result"
+        return ChildResult([], peak, error=error, load=load)
     data = json.loads(result.read_text())
-    return ChildResult(data["seconds"], peak, data["extra"], data["error"])
+    return ChildResult(data["seconds"], peak, data["extra"], data["error"], load)
 
 
 def max_relative_difference(ours: pd.DataFrame, theirs: pd.DataFrame) -> float:
@@ -591,13 +614,12 @@ def contest(names: Sequence[str], build: Build, args: argparse.Namespace) -> lis
             if run.error:
                 continue
             argv = ["--run", run.contender, "--store", str(build.store)]
-            if args.memory_limit and run.contender != "pandas":
+            if args.memory_limit:
                 argv += ["--memory-limit", args.memory_limit]
             cap = int(args.pandas_max_gb * 1e9) if run.contender == "pandas" else None
-            load = os.getloadavg()[0]
             print(
                 f"  round {round_}/{args.repeat}: {CONTENDERS[run.contender]} on "
-                f"{build.cells:,} rows (load average {load:.1f}) …",
+                f"{build.cells:,} rows …",
                 end=" ",
                 flush=True,
             )
@@ -605,13 +627,14 @@ def contest(names: Sequence[str], build: Build, args: argparse.Namespace) -> lis
                 argv, folder / f"{run.contender}.json", timeout=args.timeout, max_bytes=cap
             )
             run.peak_rss = max(run.peak_rss, child.peak_rss)
+            load = f"load average {child.load:.1f}" if child.load is not None else ""
             if child.error:
                 run.error = child.error
-                print(f"failed: {child.error}")
+                print(f"failed: {child.error}, peak RSS {gb(child.peak_rss)}, {load}")
                 continue
             run.seconds += child.seconds
             run.settings = child.extra.get("settings", {})
-            print(f"{child.seconds[0]:.2f} s, peak RSS {gb(child.peak_rss)}")
+            print(f"{child.seconds[0]:.2f} s, peak RSS {gb(child.peak_rss)}, {load}")
     if runs[0].error:
         raise SystemExit(f"entrepot failed: {runs[0].error}")
     reference = pd.read_parquet(folder / "entrepot.parquet")
@@ -655,21 +678,37 @@ def print_table(runs: Sequence[Runs], repeat: int) -> None:
         )
     print(
         f"seconds: best of {repeat} (each run a fresh process); ratio: the contender's seconds "
-        "÷ entrepot's at the same size; GB = 10⁹ bytes"
+        "÷ entrepot's at the same size; GB = 10⁹ bytes; load average: the machine's mean "
+        "1-minute load while a run ran, the run itself included"
     )
 
 
-def print_targets(runs: Sequence[Runs]) -> None:
+def print_targets(runs: Sequence[Runs], pandas_cap_gb: float) -> None:
     ok = {True: "met", False: "MISSED"}
     entrepot = {r.build.scale: r for r in runs if r.contender == "entrepot"}
+    pandas_ok = [r for r in runs if r.contender == "pandas" and not r.error]
     for run in runs:
         base = entrepot[run.build.scale]
         size = f"{run.build.cells:,} rows"
         if run.error:
+            if run.contender == "pandas":
+                estimate = ""
+                if pandas_ok:
+                    done = pandas_ok[0]
+                    need = done.peak_rss * run.build.cells / done.build.cells
+                    estimate = (
+                        f"; it peaked at {gb(done.peak_rss)} on {done.build.cells:,} rows, "
+                        f"so about {gb(need)} here if memory grows with rows"
+                    )
+                print(
+                    f"  {size}: pandas failed under its {pandas_cap_gb:g} GB address-space cap "
+                    f"({run.error}){estimate}"
+                )
             continue
         if run.contender == "entrepot":
             met = run.peak_rss <= 4e9
-            print(f"  {size}: entrepot peak RSS {gb(run.peak_rss)} (target ≤ 4 GB): {ok[met]}")
+            peak = f"{run.peak_rss / 1e9:.3f} GB"
+            print(f"  {size}: entrepot peak RSS {peak} (target ≤ 4 GB): {ok[met]}")
         elif run.contender == "sql":
             ratio = base.best / run.best
             print(
@@ -686,8 +725,24 @@ def describe(build: Build) -> str:
         f"store {build.store} (scale {build.scale:g}): {build.records:,} records → "
         f"{build.cells:,} cells; sample generated in {build.generate_s:.1f} s (peak RSS "
         f"{gb(build.generate_peak_rss)}); ingested in "
-        f"{build.ingest_s:.1f} s = {rate:.2f} M rows/s, ingest peak RSS {gb(build.ingest_peak_rss)}"
+        f"{build.ingest_s:.1f} s = {rate:.2f} M rows/s (peak RSS {gb(build.ingest_peak_rss)}, "
+        f"DuckDB memory_limit {build.ingest_memory_limit}, load average "
+        f"{build.ingest_load if build.ingest_load is not None else float('nan'):.1f}; "
+        f"entrepot {build.code})"
     )
+
+
+def code_version() -> str:
+    """entrepot's commit, and the source files changed since (others edit as we measure)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=root, capture_output=True, text=True)
+        return done.stdout
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "src").splitlines()]
+    return commit + (f" + uncommitted {', '.join(changed)}" if changed else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -696,6 +751,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     size.add_argument("--rows", default="20M", help="20M, 100M or a row count (default 20M)")
     size.add_argument("--scale", type=float, help="the sample's scale (1 ≈ 1.07 M rows)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of timed runs (default 1)")
+    parser.add_argument(
+        "--contenders",
+        default="entrepot,sql,pandas",
+        help="which to run, comma-separated (entrepot always runs: it is the reference)",
+    )
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument(
         "--pandas-fallback",
@@ -708,7 +768,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=16.0,
         help="address-space cap of the pandas subprocess, GB (default 16)",
     )
-    parser.add_argument("--memory-limit", help="DuckDB memory_limit for entrepot and hand SQL")
+    parser.add_argument(
+        "--memory-limit",
+        help="DuckDB memory_limit for every contender's connection, or 'duckdb' for DuckDB's "
+        "own default (80%% of RAM); default: what entrepot's Store sets",
+    )
     parser.add_argument("--timeout", type=float, default=1200.0, help="per run, seconds")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached store")
     parser.add_argument("--build-only", action="store_true", help="build the store and stop")
@@ -727,7 +791,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(describe(build))
     if args.build_only:
         return 0
-    runs = contest(["entrepot", "sql", *([] if args.skip_pandas else ["pandas"])], build, args)
+    code = code_version()
+    wanted = {name.strip() for name in args.contenders.split(",")} - {"entrepot"}
+    if args.skip_pandas:
+        wanted.discard("pandas")
+    unknown = wanted - set(RUNNERS)
+    if unknown:
+        parser.error(
+            f"unknown contenders {', '.join(sorted(unknown))}; known: {', '.join(RUNNERS)}"
+        )
+    names = ["entrepot", *[n for n in RUNNERS if n in wanted]]
+    runs = contest(names, build, args)
     fallback = parse_rows(args.pandas_fallback)
     if any(r.contender == "pandas" and r.error for r in runs) and fallback < scale:
         small = ensure_store(fallback)
@@ -739,14 +813,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Index compile, total breakdown (4 measures), Fisher, reference year {REFERENCE_YEAR}; "
         f"DuckDB {duckdb.__version__}, threads={settings.get('threads')}, "
-        f"memory_limit={settings.get('memory_limit')}; {os.cpu_count()} cores"
+        f"memory_limit={settings.get('memory_limit')}; {os.cpu_count()} cores; "
+        f"entrepot {code}"
     )
+    if code_version() != code:
+        print(f"(entrepot changed during the run: now {code_version()})")
     print_table(runs, args.repeat)
     print(
         f"Every contender's series match entrepot's to ≤ {TOLERANCE:g} relative "
         f"({', '.join(COMPARED)}; 144 rows per size)."
     )
-    print_targets(runs)
+    print_targets(runs, args.pandas_max_gb)
     return 0
 
 
