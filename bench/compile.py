@@ -474,11 +474,17 @@ def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]
             query = entrepot_sql(store) if args.run == "entrepot" else hand_sql()
             write_profile(con, query, Path(args.store).parent / f"profile-{args.run}")
             return {"settings": settings}
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         frame = RUNNERS[args.run](con, store)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         normalised(frame).to_parquet(series_path)
-        return {"seconds": seconds, "settings": settings, "rows": store.count("cells")}
+        return {"seconds": seconds, "cpu": cpu, "settings": settings}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def write_profile(con: duckdb.DuckDBPyConnection, query: str, stem: Path) -> None:
@@ -590,6 +596,7 @@ class Runs:
     contender: str
     build: Build
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_rss: int = 0
     error: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
@@ -633,6 +640,7 @@ def contest(names: Sequence[str], build: Build, args: argparse.Namespace) -> lis
                 print(f"failed: {child.error}, peak RSS {gb(child.peak_rss)}, {load}")
                 continue
             run.seconds += child.seconds
+            run.cpu.append(child.extra.get("cpu", float("nan")))
             run.settings = child.extra.get("settings", {})
             print(f"{child.seconds[0]:.2f} s, peak RSS {gb(child.peak_rss)}, {load}")
     if runs[0].error:
@@ -659,7 +667,7 @@ def contest(names: Sequence[str], build: Build, args: argparse.Namespace) -> lis
 
 def print_table(runs: Sequence[Runs], repeat: int) -> None:
     header = (
-        f"{'contender':<10} {'rows':>12} {'seconds':>8} {'peak RSS':>9} "
+        f"{'contender':<10} {'rows':>12} {'seconds':>8} {'CPU s':>7} {'peak RSS':>9} "
         f"{'ratio vs entrepot':>17} {'max rel diff':>12}  runs (s)"
     )
     print(header)
@@ -668,18 +676,24 @@ def print_table(runs: Sequence[Runs], repeat: int) -> None:
     for run in runs:
         name = CONTENDERS[run.contender]
         if run.error:
-            print(f"{name:<10} {run.build.cells:>12,} {'—':>8} {gb(run.peak_rss):>9}  {run.error}")
+            print(
+                f"{name:<10} {run.build.cells:>12,} {'—':>8} {'—':>7} {gb(run.peak_rss):>9}  "
+                f"{run.error}"
+            )
             continue
         ratio = run.best / entrepot[run.build.scale].best
+        cpu = run.cpu[run.seconds.index(run.best)]
         diff = "—" if run.difference is None else f"{run.difference:.1e}"
         print(
-            f"{name:<10} {run.build.cells:>12,} {run.best:>8.2f} {gb(run.peak_rss):>9} "
-            f"{ratio:>16.2f}× {diff:>12}  {' '.join(f'{s:.2f}' for s in run.seconds)}"
+            f"{name:<10} {run.build.cells:>12,} {run.best:>8.2f} {cpu:>7.1f} "
+            f"{gb(run.peak_rss):>9} {ratio:>16.2f}× {diff:>12}  "
+            + " ".join(f"{s:.2f}" for s in run.seconds)
         )
     print(
-        f"seconds: best of {repeat} (each run a fresh process); ratio: the contender's seconds "
-        "÷ entrepot's at the same size; GB = 10⁹ bytes; load average: the machine's mean "
-        "1-minute load while a run ran, the run itself included"
+        f"seconds: best of {repeat} wall-clock runs, each a fresh process; CPU s: that run's "
+        "user + system CPU time, all threads; ratio: the contender's seconds ÷ entrepot's at "
+        "the same size; GB = 10⁹ bytes; load average: the machine's mean 1-minute load while "
+        "a run ran, the run itself included"
     )
 
 
