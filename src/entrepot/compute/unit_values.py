@@ -44,10 +44,13 @@ def elementary(cells: ir.Table, *, by_mode: bool = False) -> ir.Table:
     """Monthly elementary cells with a positive value and quantity, with their unit value."""
     keys = ["period", *ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
     usable = cells.filter(cells.unit.notnull() & (cells.quantity > 0) & (cells.value > 0))
-    grouped = usable.group_by(keys).aggregate(
-        value=usable.value.sum(), quantity=usable.quantity.sum()
+    # Unit value inside the aggregate: a mutate after it makes DuckDB keep the grouped
+    # table twice (two CTEs), which costs time and memory at scale.
+    return usable.group_by(keys).aggregate(
+        value=usable.value.sum(),
+        quantity=usable.quantity.sum(),
+        unit_value=usable.value.sum() / usable.quantity.sum(),
     )
-    return grouped.mutate(unit_value=grouped.value / grouped.quantity)
 
 
 def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
