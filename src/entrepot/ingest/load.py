@@ -64,7 +64,6 @@ class LoadReport:
     revisions: list[Revision] = field(default_factory=list)
     superseded: dict[str, list[str]] = field(default_factory=dict)
     reject_report: Path | None = None
-    committed: bool = False
 
     @property
     def balanced(self) -> bool:
@@ -107,7 +106,6 @@ def ingest(
         ]
         with store.transaction():
             _commit(con, report, strict)
-        report.committed = True
     except duckdb.Error as exc:
         raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
     finally:
