@@ -9,6 +9,7 @@ import pytest
 
 from entrepot.backends import Backend, spark_backend, spark_session
 from entrepot.store import Store
+from entrepot.store.domains import widen
 
 Make = Callable[[dict[str, pd.DataFrame]], Backend]
 
@@ -34,6 +35,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Make]:
                 store.con.execute(f"DELETE FROM {name}") if name in _STORE_TABLES else None
                 store.con.register("_frame", frame)
                 if name in _STORE_TABLES:
+                    if name == "cells":  # key columns coded as the store codes them
+                        widen(store.con, "_frame")
                     cols = ", ".join(frame.columns)
                     store.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _frame")
                 else:
@@ -55,6 +58,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Make]:
                 if name in tables:
                     frame = tables[name]
                     template.con.register("_frame", frame)
+                    if name == "cells":
+                        widen(template.con, "_frame")
                     cols = ", ".join(frame.columns)
                     template.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _frame")
                     template.con.unregister("_frame")

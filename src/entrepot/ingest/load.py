@@ -20,6 +20,7 @@ from ..errors import EntrepotError, StoreError
 from ..periods import Period
 from ..schema import CELL_KEY, FIELD_NAMES, LINE
 from ..store import Store
+from ..store.domains import widen
 from . import fixedwidth
 from .checks import ANY_BAD, DUPLICATES_SQL, PARSED, RULES
 from .readers import PROBLEM, Source, open_source
@@ -222,6 +223,9 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
             WHERE (period, flow) IN (SELECT DISTINCT n_period, n_flow FROM _staging WHERE _ok)
             GROUP BY ALL"""
         )
+        # Recoding must come before the delete: DuckDB cannot commit a delete made to the
+        # table's version that an ALTER in the same transaction has replaced.
+        widen(con, "(SELECT * FROM _staging WHERE _ok)", prefix="n_")
         con.execute(
             "DELETE FROM cells WHERE (period, flow) IN (SELECT period, flow FROM _replaced)"
         )

@@ -21,7 +21,7 @@ from .migrations import MIGRATIONS, SCHEMA_VERSION
 DEFAULT_STORE = "entrepot.duckdb"
 STORE_ENV = "ENTREPOT_STORE"
 MEMORY_ENV = "ENTREPOT_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_MEMORY_LIMIT = "3GB"
 """DuckDB's own default is 80% of RAM; a lower cap makes large loads and compilations
 spill to disk (beside the store) instead of crowding out everything else."""
 
@@ -38,7 +38,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    3
+    4
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
@@ -105,8 +105,11 @@ class Store:
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction() as con:
-                for statement in MIGRATIONS[version - 1]:
-                    con.execute(statement)
+                for step in MIGRATIONS[version - 1]:
+                    if isinstance(step, str):
+                        con.execute(step)
+                    else:
+                        step(con)
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
                 )

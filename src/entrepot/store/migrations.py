@@ -1,13 +1,19 @@
 """Versioned schema migrations for the store.
 
-Each migration is a list of SQL statements applied once, in order, inside one transaction;
+Each migration is a list of steps (SQL statements, or functions of the connection when a
+step depends on the data) applied once, in order, inside one transaction;
 ``meta.schema_version`` records how far a store has come. Add a migration at the end; never
 edit one that has shipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import duckdb
+
 from ..schema import CELL_COLUMNS, MODE_IMTS, MODE_LABELS
+from .domains import widen
 
 _cells = ",\n    ".join(f"{name} {kind}" for name, kind in CELL_COLUMNS.items())
 _modes = ", ".join(
@@ -15,7 +21,9 @@ _modes = ", ".join(
     for mode, (code, label) in MODE_IMTS.items()
 )
 
-MIGRATIONS: list[list[str]] = [
+Step = str | Callable[[duckdb.DuckDBPyConnection], object]
+
+MIGRATIONS: list[list[Step]] = [
     # 1: records as monthly cells, the audit trail of loads, rejects and revisions.
     [
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -67,6 +75,8 @@ MIGRATIONS: list[list[str]] = [
             compile_id BIGINT, year INTEGER, flow VARCHAR, commodity VARCHAR, partner VARCHAR,
             unit VARCHAR, months INTEGER, mean_unit_value DOUBLE, cv DOUBLE)""",
     ],
+    # 4: the cell keys other than the period as dictionary codes (see store.domains).
+    [widen],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
