@@ -20,9 +20,10 @@ the annual links with the reference year's monthly mean = 100; value year on yea
 = value ÷ price. Before any timing is printed, their series (price_yoy_pct, volume_yoy_pct,
 price_index and value per measure and period) must agree with entrepot's to 1e-9 relative.
 
-Each run is a fresh subprocess, so that its peak resident memory (``ru_maxrss`` from
-``wait4``) is its own; ``--repeat N`` runs N rounds of entrepot, hand SQL, pandas in turn, so
-that a busy spell on a shared machine hits every contender alike, and reports the best.
+Each run is a fresh subprocess (libraries imported before its clock starts), so that its
+peak resident memory (``ru_maxrss`` from ``wait4``) is its own; ``--repeat N`` runs N rounds
+of entrepot, hand SQL, pandas in turn, so that a busy spell on a shared machine hits every
+contender alike, and reports the best.
 
 Every contender opens the store with ``entrepot.store.Store`` (read-only), so DuckDB runs
 with the settings entrepot gives it (a memory_limit of 3 GB unless ``ENTREPOT_MEMORY_LIMIT``
@@ -474,6 +475,10 @@ def run_contender(args: argparse.Namespace, series_path: Path) -> dict[str, Any]
             query = entrepot_sql(store) if args.run == "entrepot" else hand_sql()
             write_profile(con, query, Path(args.store).parent / f"profile-{args.run}")
             return {"settings": settings}
+        # Libraries load before the clock starts, as pandas and DuckDB (imported above) do.
+        import entrepot.backends
+        import entrepot.compute.trade_indices  # noqa: F401
+
         start, cpu = time.perf_counter(), cpu_seconds()
         frame = RUNNERS[args.run](con, store)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu

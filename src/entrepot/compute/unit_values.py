@@ -92,7 +92,11 @@ def _match(
 
 def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Cells matched with the same month a year earlier: ``v0``, ``v1`` and ``relative``."""
-    return _match(elem, elem, keys, now_time="period", base_time=elem.period + 100)
+    # Only months with a year before (and after) them can match: leaving out the first
+    # (last) year's months shrinks both sides of the join, which the engine cannot infer.
+    now = elem.filter(elem.period.cast("int64") - 100 >= elem.period.min().cast("int64"))
+    base = elem.filter(elem.period.cast("int64") + 100 <= elem.period.max().cast("int64"))
+    return _match(now, base, keys, now_time="period", base_time=base.period + 100)
 
 
 def annual_link_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:

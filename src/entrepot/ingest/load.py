@@ -195,14 +195,20 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     report.rows_stored = report.rows_read - report.rows_rejected
 
 
+STORAGE_ORDER = ("flow", "commodity", "partner", "unit", "period")
+"""How a load's cells are laid out: a series' months side by side, so that compiling (which
+groups by these keys and joins each month to the year before) finds its rows together."""
+
+
 def _cells_sql() -> str:
-    """Good rows grouped into monthly cells."""
+    """Good rows grouped into monthly cells, in storage order."""
     key = ", ".join(f"n_{name} AS {name}" for name in CELL_KEY)
     return f"""
         SELECT {key}, sum(n_value) AS value, sum(n_quantity) AS quantity,
             sum(n_net_weight) AS net_weight, count(*) AS records
         FROM _staging WHERE _ok
-        GROUP BY ALL"""
+        GROUP BY ALL
+        ORDER BY {", ".join(STORAGE_ORDER)}"""
 
 
 # -- the transaction --------------------------------------------------------------------
