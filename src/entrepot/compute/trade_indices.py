@@ -22,7 +22,7 @@ All functions build Ibis expressions; :mod:`entrepot.analysis.indices` runs them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import ibis
 import ibis.expr.types as ir
@@ -105,42 +105,50 @@ BASE: dict[str, tuple[str, ...]] = {
 classifying happens on the small summed table, not on every relative."""
 
 
-def partial_sums(rel: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """The additive pieces of every formula over the untrimmed cells, by period and keys.
+PIECES: dict[str, tuple[str, ...]] = {
+    "laspeyres": ("v0", "l_num"),
+    "paasche": ("v1", "p_den"),
+    "fisher": ("v0", "v1", "l_num", "p_den"),
+    "tornqvist": ("v0", "v1", "a0", "a1"),
+}
+"""The sums each formula is made of."""
+
+
+def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUMS) -> ir.Table:
+    """The additive pieces of the formulas (``pieces``, by default all) over the untrimmed
+    cells, by period and keys.
 
     ``rel`` has ``relative``, ``v0``, ``v1``, ``trimmed`` and ``imputed``; an imputed cell
     weighs in (with its class mean relative) but does not count as matched.
     """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
-    return kept.group_by(["period", *keys]).aggregate(
-        v0=kept.v0.sum(),
-        v1=kept.v1.sum(),
-        matched_v1=kept.imputed.ifelse(0.0, kept.v1).sum(),
-        l_num=(kept.relative * kept.v0).sum(),
-        p_den=(kept.v1 / kept.relative).sum(),
-        a0=(kept.v0 * log_r).sum(),
-        a1=(kept.v1 * log_r).sum(),
-        cells=kept.count(),
-    )
+    every = {
+        "v0": kept.v0.sum(),
+        "v1": kept.v1.sum(),
+        "matched_v1": kept.imputed.ifelse(0.0, kept.v1).sum(),
+        "l_num": (kept.relative * kept.v0).sum(),
+        "p_den": (kept.v1 / kept.relative).sum(),
+        "a0": (kept.v0 * log_r).sum(),
+        "a1": (kept.v1 * log_r).sum(),
+        "cells": kept.count(),
+    }
+    return kept.group_by(["period", *keys]).aggregate(**{p: every[p] for p in pieces})
 
 
-def formulas(sums: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
-    """Laspeyres, Paasche, Fisher and Törnqvist from summed pieces (see module docstring)."""
-    laspeyres = sums.l_num / sums.v0
-    paasche = sums.v1 / sums.p_den
-    return sums.select(
-        "period",
-        *keys,
-        "v0",
-        "v1",
-        "matched_v1",
-        "cells",
-        laspeyres=laspeyres,
-        paasche=paasche,
-        fisher=(laspeyres * paasche).sqrt(),
-        tornqvist=(0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
-    )
+def formulas(
+    sums: ir.Table, keys: Sequence[str] = NODE, which: Sequence[str] = FORMULAS
+) -> ir.Table:
+    """The formulas named in ``which`` (by default Laspeyres, Paasche, Fisher and Törnqvist)
+    from summed pieces (see module docstring), with the sums that are not formula pieces."""
+    every = {
+        "laspeyres": lambda: sums.l_num / sums.v0,
+        "paasche": lambda: sums.v1 / sums.p_den,
+        "fisher": lambda: ((sums.l_num / sums.v0) * (sums.v1 / sums.p_den)).sqrt(),
+        "tornqvist": lambda: (0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
+    }
+    carried = [c for c in ("v0", "v1", "matched_v1", "cells") if c in sums.columns]
+    return sums.select("period", *keys, *carried, **{f: every[f]() for f in which})
 
 
 def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
@@ -250,25 +258,29 @@ def compile_indices(
     # SITC groups are needed on every relative only for fences and class means.
     per_relative_groups = rule.fence is not None or imputation == "class_mean"
 
-    def prepared(rel: ir.Table, unmatched: ir.Table) -> ir.Table:
+    def prepared(rel: ir.Table, unmatched: Callable[[], ir.Table]) -> ir.Table:
         if per_relative_groups:
             rel = classify_commodities(rel, classes)
         flagged = flag_outliers(rel, rule, ["flow", "group"] if per_relative_groups else [])
         flagged = flagged.mutate(imputed=ibis.literal(False))
         if imputation == "class_mean":
-            flagged = flagged.union(impute(classify_commodities(unmatched, classes), flagged))
+            flagged = flagged.union(impute(classify_commodities(unmatched(), classes), flagged))
         return flagged
 
-    def indices_of(rel: ir.Table) -> ir.Table:
-        sums = partial_sums(rel, ["flow", *base])
-        return formulas(node_sums(sums, by, SUMS, commodity_sitc, sitc, partners))
+    def indices_of(rel: ir.Table, which: Sequence[str], pieces: Sequence[str]) -> ir.Table:
+        sums = partial_sums(rel, ["flow", *base], pieces)
+        return formulas(node_sums(sums, by, pieces, commodity_sitc, sitc, partners), which=which)
 
-    yoy_rel = prepared(year_ago_relatives(elem, keys), year_ago_unmatched(elem, keys))
-    yoy = indices_of(yoy_rel)
-    links = indices_of(
-        prepared(annual_link_relatives(elem, keys), annual_link_unmatched(elem, keys))
+    # Year on year, every formula is reported (with coverage); the chain needs only the
+    # chosen formula, and summing only its pieces saves a pass of logarithms.
+    yoy_rel = prepared(year_ago_relatives(elem, keys), lambda: year_ago_unmatched(elem, keys))
+    yoy = indices_of(yoy_rel, FORMULAS, SUMS)
+    link_rel = prepared(
+        annual_link_relatives(elem, keys), lambda: annual_link_unmatched(elem, keys)
     )
-    annual_links = indices_of(prepared(annual_relatives(elem, keys), _no_rows(elem, keys)))
+    links = indices_of(link_rel, [formula], PIECES[formula])
+    annual_rel = prepared(annual_relatives(elem, keys), lambda: _no_rows(elem, keys))
+    annual_links = indices_of(annual_rel, [formula], PIECES[formula])
     chained = chain(links, annual_links, formula, reference_year)
 
     cell_values = cells.group_by(["period", "flow", *base]).aggregate(value=cells.value.sum())

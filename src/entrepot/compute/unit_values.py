@@ -56,10 +56,11 @@ def elementary(cells: ir.Table, *, by_mode: bool = False) -> ir.Table:
 def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months."""
     year = (elem.period // 100).cast("int32").name("year")
-    by_year = elem.group_by([year, *keys]).aggregate(
-        value=elem.value.sum(), quantity=elem.quantity.sum()
+    return elem.group_by([year, *keys]).aggregate(  # unit value inside: see elementary()
+        value=elem.value.sum(),
+        quantity=elem.quantity.sum(),
+        unit_value=elem.value.sum() / elem.quantity.sum(),
     )
-    return by_year.mutate(unit_value=by_year.value / by_year.quantity)
 
 
 def _match(

@@ -14,15 +14,9 @@ from __future__ import annotations
 
 import duckdb
 
-CODED: tuple[str, ...] = (
-    "flow",
-    "commodity",
-    "partner",
-    "consignment",
-    "origin",
-    "mode",
-    "unit",
-)
+from ..schema import CELL_KEY
+
+CODED: tuple[str, ...] = tuple(key for key in CELL_KEY if key != "period")
 """The ``cells`` columns stored as codes: every cell key but the period."""
 
 
