@@ -101,6 +101,30 @@ def test_chain_linked_series_with_reference_year(backend: Make) -> None:
     assert dec.volume_index == pytest.approx(118 / SQRT_118, rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("formula", "link"),
+    [
+        ("laspeyres", 1.1),
+        ("paasche", 23.6 / 22),
+        ("fisher", SQRT_118),
+        ("tornqvist", math.exp(0.5 * (10 * math.log(1.2) / 20 + 9.6 * math.log(1.2) / 23.6))),
+    ],
+)
+def test_each_formula_chains_from_its_own_pieces(backend: Make, formula: str, link: float) -> None:
+    # 2024's prices are constant, so each 2025 month links to 2024's average as to the same
+    # month a year earlier: the chained index is 100 × the formula's year-on-year index.
+    frame, _ = run(backend, hand_cells(), formula=formula, reference_year=2024)
+    dec = row(frame, "re_exports", 202512)
+    assert dec.price_index == pytest.approx(100 * link, rel=1e-12)
+    assert dec.price_yoy_pct == pytest.approx((link - 1) * 100, rel=1e-12)
+    assert dec.volume_yoy_pct == pytest.approx((1.18 / link - 1) * 100, rel=1e-12)
+    # Whatever the chained formula, every year-on-year formula is still reported.
+    assert dec.tornqvist_yoy == pytest.approx(
+        math.exp(0.5 * (10 * math.log(1.2) / 20 + 9.6 * math.log(1.2) / 23.6)), rel=1e-12
+    )
+    assert dec.laspeyres_yoy == pytest.approx(1.1, rel=1e-12)
+
+
 def test_total_exports_is_an_aggregate_of_its_own(backend: Make) -> None:
     # Domestic exports of a third item, priced 10% higher in 2025 at constant quantity.
     dx = [
