@@ -95,6 +95,7 @@ def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Cells matched with the same month a year earlier: ``v0``, ``v1`` and ``relative``."""
     # Only months with a year before (and after) them can match: leaving out the first
     # (last) year's months shrinks both sides of the join, which the engine cannot infer.
+    # (Both sides in int64: Ibis will not compare an int64 column with an int32 scalar.)
     now = elem.filter(elem.period.cast("int64") - 100 >= elem.period.min().cast("int64"))
     base = elem.filter(elem.period.cast("int64") + 100 <= elem.period.max().cast("int64"))
     return _match(now, base, keys, now_time="period", base_time=base.period + 100)

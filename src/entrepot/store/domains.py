@@ -26,8 +26,8 @@ def widen(
     """Make every coded column of ``cells`` an ENUM holding its values and ``incoming``'s.
 
     ``incoming`` is a table (or parenthesised query) whose columns ``prefix + name`` are
-    about to be stored (a coded column it lacks will be stored as NULL). Returns the columns recoded; a column whose domain already covers
-    the incoming values is left alone.
+    about to be stored (a coded column it lacks will be stored as NULL). Returns the
+    columns recoded; a column whose domain already covers the incoming values is left alone.
     """
     coded, held = _domains(con)
     arriving = _incoming(con, incoming, prefix) if incoming else {}
