@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from ..classifications import classify_commodities, commodity_classes
+from .classes import classify_commodities, commodity_classes
 from ..errors import InputError
 from ..schema import EXPORT_FLOWS
 from .unit_values import (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from ..classifications import classify_commodities, classify_partners, commodity_classes
+from .classes import classify_commodities, classify_partners, commodity_classes
 from ..errors import InputError
 from ..schema import EXPORT_FLOWS
 

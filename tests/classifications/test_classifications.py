@@ -12,16 +12,14 @@ import pytest
 from entrepot.classifications import (
     KINDS,
     ClassificationLoad,
-    classify_commodities,
-    classify_partners,
-    commodity_classes,
     load_classifications,
     sitc_overrides,
 )
+from entrepot.compute.classes import classify_commodities, classify_partners, commodity_classes
 from entrepot.errors import ClassificationError
 from entrepot.store import Store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 UNSD = SHARED / "unsd-hs-sitc-concordance"
 CSD = SHARED / "csd-hk-trade-metadata"
 HS2022_BOOK = UNSD / "HS2022toSITC4ConversionAndCorrelationTables.xlsx"
