@@ -7,7 +7,8 @@ Spark runs the same expressions when the ``[spark]`` extra is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,15 +19,43 @@ import ibis.expr.operations as ops
 import pandas as pd
 import pyarrow as pa
 
-from .errors import BackendError, MissingExtraError
-from .store import Store
+from .errors import BackendError, EntrepotError, MissingExtraError
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from .store import Store
+
 BACKENDS = ("duckdb", "spark")
 STORE_TABLES = ("cells", "commodity_sitc", "sitc", "partners", "modes")
 """Tables the compute layer reads."""
+
+
+@contextmanager
+def engine_errors(doing: str, error: type[EntrepotError] = BackendError) -> Iterator[None]:
+    """Turn a DuckDB or Spark error raised inside the block into ``error``, one line long.
+
+    ``doing`` names the work, as in "Load into demo.duckdb": the message reads "Load into
+    demo.duckdb failed: <the engine's first line>". Every call into an engine or the store
+    goes through here, so driver exceptions never reach a user.
+    """
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise error(f"{doing} failed (DuckDB): {first_line(exc)}") from exc
+    except EntrepotError:
+        raise
+    except Exception as exc:
+        if _is_spark_error(exc):
+            raise error(f"{doing} failed (Spark): {first_line(exc)}") from exc
+        raise
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an engine's message (the rest is query context or a
+    JVM stack trace)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 @dataclass
@@ -37,26 +66,21 @@ class Backend:
     con: Any  # ibis.BaseBackend
 
     def table(self, name: str) -> ibis.Table:
-        try:
+        with engine_errors(f"Reading table {name!r} from {self.name}"):
+            existing = self.con.list_tables()
+            if name not in existing:
+                raise BackendError(
+                    f"Table {name!r} is not in the {self.name} backend. "
+                    f"Existing tables: {', '.join(sorted(existing)) or 'none'}."
+                )
             if self.name == "duckdb":
                 return _duckdb_table(self.con, name)
             return self.con.table(name)
-        except Exception as exc:
-            raise BackendError(
-                f"Table {name!r} is not in the {self.name} backend. "
-                f"Existing tables: {', '.join(sorted(self.con.list_tables()))}."
-            ) from exc
 
     def execute(self, expr: ibis.Expr) -> pd.DataFrame:
         """Run ``expr`` and return a pandas DataFrame, translating engine errors."""
-        try:
+        with engine_errors(f"Running a query on {self.name}"):
             return self.con.execute(expr)
-        except duckdb.Error as exc:
-            raise BackendError(f"DuckDB failed: {exc}") from exc
-        except Exception as exc:
-            if _is_spark_error(exc):
-                raise BackendError(f"Spark failed: {exc}") from exc
-            raise
 
     def load(self, name: str, data: pa.Table) -> ibis.Table:
         """Create (or replace) a table from an Arrow table (Spark: a temporary view)."""
@@ -126,7 +150,7 @@ def spark_backend(session: SparkSession | None = None) -> Backend:
 def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TABLES) -> None:
     """Copy the store's tables into another backend (for running on Spark from a store)."""
     for name in tables:
-        backend.load(name, store.con.execute(f"SELECT * FROM {name}").fetch_arrow_table())
+        backend.load(name, store.arrow(name))
 
 
 def connect(name: str, store: Store) -> Backend:

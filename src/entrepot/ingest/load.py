@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from ..backends import engine_errors
 from ..errors import EntrepotError, StoreError
 from ..periods import Period
 from ..schema import CELL_KEY, FIELD_NAMES, LINE
@@ -99,16 +100,16 @@ def ingest(
             report.superseded[str(path)] = sorted(flows)
     con = store.con
     try:
-        _stage(con, sources, progress, fail_after_batches)
-        _check(con)
-        _fill_counts(con, report)
-        report.rejects = [
-            Reject(*row) for row in con.execute(_REJECTS_SQL + f" LIMIT {SHOWN_REJECTS}").fetchall()
-        ]
-        with store.transaction():
-            _commit(con, report, strict)
-    except duckdb.Error as exc:
-        raise StoreError(f"Load into {store.path} failed and was rolled back: {exc}") from exc
+        with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
+            _stage(con, sources, progress, fail_after_batches)
+            _check(con)
+            _fill_counts(con, report)
+            report.rejects = [
+                Reject(*row)
+                for row in con.execute(_REJECTS_SQL + f" LIMIT {SHOWN_REJECTS}").fetchall()
+            ]
+            with store.transaction():
+                _commit(con, report, strict)
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
         for name in ("_staging", "_text", "_duplicates", "_replaced", "_violations"):

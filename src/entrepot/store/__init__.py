@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from ..backends import engine_errors
 from ..errors import NotInStoreError, StoreError
 from ..periods import Period, describe_span
 from .migrations import MIGRATIONS, SCHEMA_VERSION
@@ -49,12 +51,10 @@ class Store:
                 f"or name another with --store PATH (or ${STORE_ENV})."
             )
         limit = os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
-        try:
+        with engine_errors(f"Opening store {self.path}", StoreError):
             self.con = duckdb.connect(
                 self.path, read_only=read_only, config={"memory_limit": limit}
             )
-        except duckdb.Error as exc:
-            raise StoreError(f"Cannot open store {self.path}: {exc}") from exc
         if not read_only:
             self._migrate()
         elif self.schema_version != SCHEMA_VERSION:
@@ -104,7 +104,10 @@ class Store:
                 f"({SCHEMA_VERSION}). Upgrade entrepot to open it."
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.transaction() as con:
+            with (
+                engine_errors(f"Migrating store {self.path} to version {version}", StoreError),
+                self.transaction() as con,
+            ):
                 for step in MIGRATIONS[version - 1]:
                     if isinstance(step, str):
                         con.execute(step)
@@ -116,11 +119,18 @@ class Store:
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, params or []).fetchall()
+        with engine_errors(f"Reading store {self.path}", StoreError):
+            return self.con.execute(sql, params or []).fetchall()
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
+        with engine_errors(f"Reading store {self.path}", StoreError):
+            row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def arrow(self, table: str) -> pa.Table:
+        """A whole table as Arrow (to copy it into another engine)."""
+        with engine_errors(f"Reading table {table} from store {self.path}", StoreError):
+            return self.con.execute(f'SELECT * FROM "{table}"').fetch_arrow_table()
 
     def periods(self) -> list[int]:
         """Stored periods as YYYYMM keys, ascending."""
