@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from entrepot import Period, Store, duckdb_backend, ingest_files, load_classifications, summary
-from entrepot.analysis.indices import compile_store, index_rows
+from entrepot.analysis.compilations import compile_store, index_rows
 from entrepot.analysis.summary import breakdown
 from entrepot.sample import generate
 

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import BackendError, EntrepotError, MissingExtraError
+from .schema import choice
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -154,11 +155,10 @@ def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TAB
 
 
 def connect(name: str, store: Store) -> Backend:
-    """The backend called ``name`` over ``store``'s data."""
+    """The backend called ``name`` (one of :data:`BACKENDS`, any case) over ``store``'s data."""
+    name = choice(name, BACKENDS, "backend")
     if name == "duckdb":
         return duckdb_backend(store)
-    if name == "spark":
-        backend = spark_backend()
-        copy_store(store, backend)
-        return backend
-    raise BackendError(f"Unknown backend {name!r}; choose one of {', '.join(BACKENDS)}.")
+    backend = spark_backend()
+    copy_store(store, backend)
+    return backend

@@ -8,12 +8,42 @@ same cells.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .errors import InputError
 
 FLOWS: tuple[str, ...] = ("imports", "domestic_exports", "re_exports")
 """Flows as records carry them. Total exports = domestic exports + re-exports."""
 
 EXPORT_FLOWS: tuple[str, ...] = ("domestic_exports", "re_exports")
+
+FLOW_ALIASES: dict[str, str] = {
+    "import": "imports",
+    "im": "imports",
+    "domestic_export": "domestic_exports",
+    "dx": "domestic_exports",
+    "re_export": "re_exports",
+    "reexports": "re_exports",
+    "reexport": "re_exports",
+    "rx": "re_exports",
+    "total_export": "total_exports",
+    "exports": "total_exports",
+    "tx": "total_exports",
+}
+"""Flow spellings accepted besides the canonical names (after lower-casing, - and space → _).
+Records carry only the three flows; ``exports`` names total exports where those exist."""
+
+MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
+"""What values and indices are compiled for: the flows, and total exports as one of them."""
+
+INDEX_FLOWS: tuple[str, ...] = (*MEASURES, "terms_of_trade")
+"""What the index queries answer for: the measures, and terms of trade (export unit value
+index ÷ import unit value index)."""
+
+BREAKDOWNS: tuple[str, ...] = ("total", "section", "division", "group", "partner", "region", "mode")
+"""How values and indices are broken down: the whole flow (``total``), SITC section (1
+digit), division (2) and group (3), partner, its region, and transport mode."""
 
 MODES: tuple[str, ...] = ("air", "land", "sea", "river", "other")
 """Transport modes. A record may leave the mode unstated (the office's detailed files do)."""
@@ -94,3 +124,23 @@ CELL_COLUMNS: dict[str, str] = {
 
 LINE = "_line"
 """Column every reader adds: the source line (or sheet row) of each record, for reports."""
+
+
+def normal_name(text: str) -> str:
+    """``Re-Exports`` → ``re_exports``: lower case, hyphens and spaces as underscores."""
+    return text.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def choice(text: str, choices: Iterable[str], what: str) -> str:
+    """The one of ``choices`` that ``text`` names, case-insensitively and with the flow
+    spellings ingest accepts (``re-exports``, ``RX``); an error listing them otherwise.
+
+    >>> choice("Re-Exports", MEASURES, "flow")
+    're_exports'
+    """
+    options = tuple(choices)
+    name = normal_name(text)
+    name = FLOW_ALIASES.get(name, name)
+    if name in options:
+        return name
+    raise InputError(f"Unknown {what} {text!r}; choose one of {', '.join(options)}.")

@@ -7,16 +7,17 @@ returns plain data that the CLI, the release and the API render.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..backends import Backend
-from ..compute.values import BREAKDOWNS, MEASURES, by_flow, keyed, with_yoy, year_to_date
-from ..errors import InputError, NotInStoreError
+from ..compute.values import by_flow, keyed, with_yoy, year_to_date
+from ..errors import NotInStoreError
 from ..periods import Period, describe_span
+from ..schema import BREAKDOWNS, MEASURES, choice
+from .numbers import optional_float
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,9 @@ def _check_period(backend: Backend, period: Period) -> list[int]:
     return periods
 
 
-def _num(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return float(value)
-
-
 def _figures(row: pd.Series, *, comparable: bool = True) -> Figures:
-    values = {m: _num(row.get(m)) or 0.0 for m in MEASURES}
-    yoy = {m: _num(row.get(f"{m}_yoy_pct")) if comparable else None for m in MEASURES}
+    values = {m: optional_float(row.get(m)) or 0.0 for m in MEASURES}
+    yoy = {m: optional_float(row.get(f"{m}_yoy_pct")) if comparable else None for m in MEASURES}
     return Figures(values, yoy)
 
 
@@ -133,8 +128,7 @@ def _missing_prior_months(periods: list[int], period: Period) -> list[Period]:
 
 def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
     """``summary`` for every key of a breakdown, largest total exports first."""
-    if by not in BREAKDOWNS:
-        raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
+    by = choice(by, BREAKDOWNS, "breakdown")
     periods = _check_period(backend, period)
     cells = keyed(
         backend.table("cells"),

@@ -13,12 +13,9 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from .classes import classify_commodities, classify_partners, commodity_classes
 from ..errors import InputError
-from ..schema import EXPORT_FLOWS
-
-MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
-BREAKDOWNS: tuple[str, ...] = ("division", "section", "partner", "region", "mode")
+from ..schema import BREAKDOWNS, EXPORT_FLOWS, MEASURES
+from .classes import classify_commodities, classify_partners, commodity_classes
 
 
 def by_flow(cells: ir.Table, keys: Sequence[str] = ()) -> ir.Table:
@@ -42,7 +39,10 @@ def keyed(
     sitc: ir.Table | None = None,
     partners: ir.Table | None = None,
 ) -> ir.Table:
-    """``cells`` with ``key`` and ``label`` columns for the breakdown ``by``."""
+    """``cells`` with ``key`` and ``label`` columns for the breakdown ``by`` (one of
+    :data:`~entrepot.schema.BREAKDOWNS`; ``total`` keys every cell ``total``)."""
+    if by == "total":
+        return cells.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
     if by == "mode":
         label = cells.mode.fill_null("not stated")
         return cells.mutate(key=label, label=label)

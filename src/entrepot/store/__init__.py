@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from ..backends import engine_errors
@@ -126,6 +127,11 @@ class Store:
         with engine_errors(f"Reading store {self.path}", StoreError):
             row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """The result of ``sql`` as a pandas DataFrame (coded key columns as categoricals)."""
+        with engine_errors(f"Reading store {self.path}", StoreError):
+            return self.con.execute(sql, params or []).df()
 
     def arrow(self, table: str) -> pa.Table:
         """A whole table as Arrow (to copy it into another engine)."""

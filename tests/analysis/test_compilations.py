@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from entrepot import Period, Store, duckdb_backend
-from entrepot.analysis.indices import compile_store, diagnostics, growth_streak, index_rows
+from entrepot.analysis.compilations import (
+    compile_store,
+    complete_years,
+    default_reference_year,
+    diagnostics,
+    growth_streak,
+    index_rows,
+)
 from entrepot.errors import InputError, NotInStoreError
 
 
@@ -55,7 +62,7 @@ def test_compile_stores_series_with_its_options(store: Store) -> None:
     assert total.volume_yoy_pct == pytest.approx(0.0, abs=1e-12)
     assert total.price_index == pytest.approx(110.0, rel=1e-12)
     assert total.volume_growth_streak == 0
-    imports = index_rows(store, Period(2025, 12), measure="imports", by="partner")
+    imports = index_rows(store, Period(2025, 12), flow="imports", by="partner")
     assert [(r.key, r.price_yoy_pct) for r in imports] == [("CHN", pytest.approx(0.0, abs=1e-12))]
 
 
@@ -63,13 +70,49 @@ def test_query_errors(store: Store) -> None:
     fill(store)
     with pytest.raises(NotInStoreError, match="Run 'entrepot compile' first"):
         index_rows(store, Period(2025, 12))
-    with pytest.raises(InputError, match="Reference year 2030 is not in the store"):
+    with pytest.raises(InputError, match="Reference year 2030 is not fully in the store"):
         compile_store(store, duckdb_backend(store), reference_year=2030)
     compile_store(store, duckdb_backend(store), breakdowns=("total",))
     with pytest.raises(NotInStoreError, match=r"Period 2026-01 has no compiled indices"):
         index_rows(store, Period(2026, 1))
-    with pytest.raises(InputError, match="Unknown flow 'exports'"):
-        index_rows(store, Period(2025, 12), measure="exports")
+    with pytest.raises(InputError, match="Unknown flow 'widgets'; choose one of total_exports"):
+        index_rows(store, Period(2025, 12), flow="widgets")
+    with pytest.raises(InputError, match="Unknown breakdown 'hs'; choose one of total, section"):
+        index_rows(store, Period(2025, 12), by="hs")
+    with pytest.raises(InputError, match="top must be a positive number of rows, not 0"):
+        diagnostics(store, Period(2025, 12), top=0)
+
+
+def test_flows_and_breakdowns_are_named_in_any_case_and_spelling(store: Store) -> None:
+    fill(store)
+    compile_store(store, duckdb_backend(store), breakdowns=("total", "partner"))
+    (total,) = index_rows(store, Period(2025, 12), flow="Exports")
+    assert (total.flow, total.breakdown) == ("total_exports", "total")
+    (rx,) = index_rows(store, Period(2025, 12), flow="RE-EXPORTS", by="Partner")
+    assert (rx.flow, rx.breakdown, rx.key) == ("re_exports", "partner", "USA")
+    assert rx.value == pytest.approx(1.2 * 10 + 10.0)  # A at 1.2 × 10, B at 10
+
+
+def test_reference_year_defaults_to_the_last_complete_year_before_the_latest() -> None:
+    full = [y * 100 + m for y in (2022, 2023, 2024) for m in range(1, 13)]
+    assert default_reference_year(full) == 2023
+    # The latest year is partial: the year before it.
+    assert default_reference_year([*full, 202501, 202502]) == 2024
+    # 2023 lacks a month: the complete year before the latest is 2022.
+    holed = [p for p in full if p != 202306]
+    assert default_reference_year(holed) == 2022
+    # One complete year only: that year.
+    assert default_reference_year([202401 + m for m in range(12)]) == 2024
+    with pytest.raises(NotInStoreError, match="no complete year"):
+        default_reference_year([202401, 202402])
+    assert complete_years(holed) == [2022, 2024]
+
+
+def test_compile_uses_and_reports_the_default_reference_year(store: Store) -> None:
+    fill(store)
+    report = compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    assert report.reference_year == 2024
+    assert store.scalar("SELECT reference_year FROM compilations") == 2024
 
 
 def test_growth_streak_counts_calendar_months() -> None:
@@ -88,7 +131,7 @@ def test_growth_streak_counts_calendar_months() -> None:
 def test_terms_of_trade(store: Store) -> None:
     fill(store)
     compile_store(store, duckdb_backend(store), formula="laspeyres", breakdowns=("total",))
-    (tot,) = index_rows(store, Period(2025, 12), measure="terms_of_trade")
+    (tot,) = index_rows(store, Period(2025, 12), flow="terms_of_trade")
     # Export prices +10% (Laspeyres), import prices flat.
     assert tot.price_yoy_pct == pytest.approx(10.0, rel=1e-12)
     assert tot.price_index == pytest.approx(110.0, rel=1e-12)

@@ -1,0 +1,127 @@
+"""The Typer application, the options every command shares, and how errors are shown.
+
+Every command takes ``--store PATH`` before or after its name; an entrepot error prints as
+one line on stderr and exits 1 (2 when a load rejected rows); an unexpected error prints
+one line too, with the way to see its traceback (``ENTREPOT_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .. import __version__
+from ..errors import EntrepotError, RejectedRowsError
+from ..store import STORE_ENV, Store, default_store_path
+from .render import err
+
+DEBUG_ENV = "ENTREPOT_DEBUG"
+
+app = typer.Typer(
+    help="entrepot: external merchandise trade statistics from the records up.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+classifications_app = typer.Typer(
+    help="Load and inspect classifications (HS → SITC, partners).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(classifications_app, name="classifications")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    store: Path | None = None
+
+
+state = _State()
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="The store file (before or after the command name).",
+        show_default=f"${STORE_ENV} or ./entrepot.duckdb",
+    ),
+]
+TopOption = Annotated[int, typer.Option(min=1, help="Rows to show in each table.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON instead of tables (HK$, unrounded %).")
+]
+
+
+def friendly(func: F) -> F:
+    """Print errors as one line and exit 1 (2 for rejected rows), never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RejectedRowsError as exc:
+            err.print(f"[yellow]{exc}[/]", soft_wrap=True, highlight=False)
+            raise typer.Exit(2) from None
+        except EntrepotError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: nothing more was written.", highlight=False)
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            err.print(
+                f"[red]error:[/] unexpected {type(exc).__name__}: {_one_line(exc)} "
+                f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else "(no message)"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"entrepot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    store: StoreOption = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    state.store = store
+
+
+def store_path(store: Path | None = None) -> Path:
+    """The store named after the command, else before it, else the default."""
+    return store or state.store or default_store_path()
+
+
+def open_store(store: Path | None = None, *, read_only: bool = False) -> Store:
+    return Store(store_path(store), read_only=read_only)
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """Help text listing an option's choices."""
+    return "One of: " + ", ".join(choices) + " (any case)."

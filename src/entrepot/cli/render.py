@@ -1,0 +1,97 @@
+"""How the command line shows results: numbers as a release writes them, tables that stay
+readable in 100 columns, JSON for machines, progress bars on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+# Piped output (files, CI logs) gets room for the widest table rather than 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+NAME_WIDTH = 28
+"""Long names (SITC divisions, partners) are cut to this many characters, not wrapped."""
+
+
+class Keyed(Protocol):
+    key: str
+    label: str
+
+
+@contextmanager
+def progress_bar(transient: bool = True) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=not err.is_terminal,
+    ) as bar:
+        yield bar
+
+
+@contextmanager
+def steps(description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner whose text follows the steps of a long job: ``step("division")``."""
+    with progress_bar() as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda step: bar.update(task, description=f"{description} {step}")
+
+
+def pct(value: float | None, signed: bool = True) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+
+
+def money(value: float | None) -> str:
+    """HK$ in billions or millions, as a release writes them."""
+    if value is None:
+        return "–"
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.1f} bn"
+    return f"{value / 1e6:,.1f} mn"
+
+
+def short(name: str | None, width: int = NAME_WIDTH) -> str:
+    """``name`` cut to ``width`` characters with an ellipsis."""
+    if not name:
+        return ""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def table(title: str, text: Sequence[str], numbers: Sequence[str] = ()) -> Table:
+    """A table of ``text`` columns, then right-aligned ``numbers`` columns; no cell wraps."""
+    out = Table(title=title)
+    for col in text:
+        out.add_column(col, no_wrap=True, overflow="ellipsis")
+    for col in numbers:
+        out.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+    return out
+
+
+def keyed_table(title: str, by: str, rows: Sequence[Keyed], measures: tuple[str, ...]) -> Table:
+    """A table of breakdown rows: the key, its name when any row has one, then the measures."""
+    with_names = any(r.label != r.key for r in rows)
+    return table(title, (by, "name") if with_names else (by,), measures)
+
+
+def key_cells(row: Keyed, rows: Sequence[Keyed]) -> list[str]:
+    """The key (and name) cells of ``row`` as :func:`keyed_table` lays them out."""
+    if not any(r.label != r.key for r in rows):
+        return [row.key]
+    return [row.key, short(row.label) if row.label != row.key else ""]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -1,0 +1,142 @@
+"""Compiled indices in the store: write a compilation, read its series, trims and cells.
+
+A compilation is one run of the index compiler: a row of ``compilations`` (when, on which
+engine, the formula, the reference year, the other options as JSON and the last load it
+saw) and its rows in ``index_series`` (one per flow × breakdown × key × month),
+``index_trims`` (the relatives left out as outliers) and ``cell_homogeneity``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from ..backends import engine_errors
+from ..errors import NotInStoreError, StoreError
+from . import Store
+
+SERIES_COLUMNS = (
+    "measure", "breakdown", "key", "label", "period", "value", "value_yoy_pct",
+    "price_index", "price_yoy_pct", "volume_index", "volume_yoy_pct", "price_coverage",
+    "laspeyres_yoy", "paasche_yoy", "fisher_yoy", "tornqvist_yoy", "cells_matched",
+)  # fmt: skip
+"""The stored columns of ``index_series`` (besides ``compile_id``)."""
+
+
+def save_compilation(
+    store: Store,
+    *,
+    backend: str,
+    formula: str,
+    reference_year: int,
+    options: Mapping[str, Any],
+    series: Sequence[pd.DataFrame],
+    trims: pd.DataFrame,
+    homogeneity: pd.DataFrame,
+) -> int:
+    """Store one compilation in a single transaction and return its id."""
+    with (
+        engine_errors(f"Storing a compilation in {store.path}", StoreError),
+        store.transaction() as con,
+    ):
+        compile_id = int(store.scalar("SELECT coalesce(max(compile_id), 0) + 1 FROM compilations"))
+        loads = int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))
+        con.execute(
+            "INSERT INTO compilations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                compile_id,
+                datetime.now(),
+                backend,
+                formula,
+                reference_year,
+                json.dumps(options),
+                loads,
+            ],
+        )
+        tables = [
+            *(("index_series", frame[list(SERIES_COLUMNS)]) for frame in series),
+            ("index_trims", trims),
+            ("cell_homogeneity", homogeneity),
+        ]
+        for name, frame in tables:
+            if len(frame):
+                frame = frame.copy()
+                frame.insert(0, "compile_id", compile_id)
+                con.register("_frame", frame)
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
+                con.unregister("_frame")
+    return compile_id
+
+
+def latest_compilation(store: Store) -> int:
+    """The id of the newest compilation; an error saying how to make one if none exists."""
+    compile_id = store.scalar("SELECT max(compile_id) FROM compilations")
+    if compile_id is None:
+        raise NotInStoreError(
+            f"Store {store.path} has no compiled indices. Run 'entrepot compile' first."
+        )
+    return int(compile_id)
+
+
+def compiled_periods(store: Store, compile_id: int) -> list[int]:
+    """The months (YYYYMM) a compilation covers, ascending."""
+    return [
+        int(r[0])
+        for r in store.query(
+            "SELECT DISTINCT period FROM index_series WHERE compile_id = ? ORDER BY 1",
+            [compile_id],
+        )
+    ]
+
+
+def series_upto(
+    store: Store, compile_id: int, measure: str, breakdown: str, period: int
+) -> pd.DataFrame:
+    """Every key's series of one flow and breakdown up to ``period``, by key and month."""
+    return store.frame(
+        "SELECT key, label, period, value, value_yoy_pct, price_yoy_pct, volume_yoy_pct, "
+        "price_coverage, price_index, volume_index FROM index_series "
+        "WHERE compile_id = ? AND measure = ? AND breakdown = ? AND period <= ? "
+        "ORDER BY key, period",
+        [compile_id, measure, breakdown, period],
+    )
+
+
+def trims_of(store: Store, compile_id: int, period: int) -> pd.DataFrame:
+    """The relatives a compilation trimmed in ``period``, each with its share of its flow's
+    value that month; largest current value first."""
+    return store.frame(
+        """SELECT t.flow, t.commodity, t.partner, t.unit, t.relative, t.v0, t.v1,
+                  t.v1 / f.value AS share
+           FROM index_trims t
+           JOIN (SELECT flow::VARCHAR AS flow, sum(value) AS value
+                 FROM cells WHERE period = ? GROUP BY 1) f
+             USING (flow)
+           WHERE t.compile_id = ? AND t.period = ?
+           ORDER BY t.v1 DESC, t.flow, t.commodity, t.partner""",
+        [period, compile_id, period],
+    )
+
+
+def least_homogeneous(store: Store, compile_id: int, year: int, top: int) -> pd.DataFrame:
+    """The ``top`` cells of ``year`` whose monthly unit values vary most (6+ months)."""
+    return store.frame(
+        """SELECT flow, commodity, partner, unit, months, mean_unit_value, cv
+           FROM cell_homogeneity
+           WHERE compile_id = ? AND year = ? AND months >= 6 AND cv IS NOT NULL
+           ORDER BY cv DESC, flow, commodity, partner LIMIT ?""",
+        [compile_id, year, top],
+    )
+
+
+def traded_value(store: Store, period: int | None = None) -> float:
+    """Total value of all flows, in one month or over the whole store."""
+    if period is None:
+        return float(store.scalar("SELECT coalesce(sum(value), 0) FROM cells"))
+    return float(
+        store.scalar("SELECT coalesce(sum(value), 0) FROM cells WHERE period = ?", [period])
+    )
