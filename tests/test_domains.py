@@ -8,7 +8,7 @@ import pytest
 
 from entrepot.errors import EntrepotError
 from entrepot.ingest import ingest
-from entrepot.store import Store
+from entrepot.store import Store, loads
 from entrepot.store.domains import CODED, enum_type, widen
 
 RECORDS = Path(__file__).parent / "data" / "records"
@@ -89,15 +89,20 @@ def test_codes_order_and_compare_as_text(store: Store, tmp_path: Path) -> None:
     assert store.scalar("SELECT count(*) FROM cells WHERE commodity LIKE '85%'") == 1
 
 
-def test_a_failed_load_leaves_the_domain_as_it_was(store: Store, tmp_path: Path) -> None:
+def test_a_failed_load_leaves_the_domain_as_it_was(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ingest(store, [write(tmp_path / "a.csv", "2025-01,imports,85423190,CHN,,,land,1,1,NO.")])
     types = column_types(store)
-    with pytest.raises(EntrepotError):
-        ingest(
-            store,
-            [write(tmp_path / "b.csv", "2025-02,imports,01012100,JPN,,,air,3,1,KG")],
-            fail_after_batches=0,
-        )
+
+    def fail(*args: object, **kwargs: object) -> None:
+        # The load has widened the domains and stored its cells by now.
+        assert domain(store, "commodity") == ["01012100", "85423190"]
+        raise EntrepotError("load stopped on purpose")
+
+    monkeypatch.setattr(loads, "record_load", fail)
+    with pytest.raises(EntrepotError, match="stopped on purpose"):
+        ingest(store, [write(tmp_path / "b.csv", "2025-02,imports,01012100,JPN,,,air,3,1,KG")])
     assert column_types(store) == types
     assert domain(store, "commodity") == ["85423190"]
 

@@ -1,7 +1,10 @@
-"""The statistics office's fixed-width files: layouts, rows, problems, superseding, writing."""
+"""The statistics office's fixed-width files: layouts, rows, problems, superseding.
+
+Writing them (for the sample) is tested in tests/sample/test_office_files.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +20,6 @@ from entrepot.ingest.fixedwidth import (
     period_from_path,
     read_fixed_width,
     superseded_flows,
-    write_fixed_width,
 )
 from entrepot.periods import Period
 from entrepot.schema import FIELD_NAMES
@@ -341,6 +343,63 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
         read_fixed_width(tmp_path / "HSCCIT_202512.DAT")
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"skip_flows": frozenset({"exports"})}, r"skip_flows names unknown flows \['exports'\]"),
+        ({"batch_rows": 0}, "batch_rows must be positive, not 0"),
+    ],
+)
+def test_impossible_options_are_source_errors(
+    tmp_path: Path, options: dict[str, object], message: str
+) -> None:
+    path = write(tmp_path / "HSCCIT_202512.DAT", [GOOD])
+    with pytest.raises(SourceError, match=rf"HSCCIT_202512\.DAT: {message}"):
+        read_fixed_width(path, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "failure", [ValueError("bad offsets"), pa.ArrowInvalid("bad offsets"), OSError("bad disk")]
+)
+def test_a_failure_while_reading_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    from entrepot.ingest.fixedwidth import reader
+
+    parse = reader.parse_block
+    calls = []
+
+    def fail_on_the_third_block(chunk: bytes, plan: reader.Plan) -> tuple[pa.Table, object]:
+        calls.append(chunk)
+        if len(calls) == 3:
+            raise failure
+        return parse(chunk, plan)
+
+    monkeypatch.setattr(reader, "parse_block", fail_on_the_third_block)
+    lines = [line("85423190", f"{i:03d}", i + 1, 0, 0, 0) for i in range(10)]
+    path = write(tmp_path / "HSCOIT_202512.DAT", lines)
+    batches = read_fixed_width(path, batch_rows=3)
+    first = [next(batches), next(batches)]  # lines 1-6 read fine
+    assert [b.num_rows for b in first] == [3, 3]
+    with pytest.raises(
+        SourceError, match=r"HSCOIT_202512\.DAT: cannot read the lines from line 7: bad"
+    ):
+        next(batches)
+
+
+def test_a_failing_disk_is_a_source_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from entrepot.ingest.fixedwidth import reader
+
+    def chunks(f: object, block: int) -> Iterator[bytes]:
+        yield (GOOD + "\n").encode()
+        raise OSError("Input/output error")
+
+    monkeypatch.setattr(reader, "_chunks", chunks)
+    path = write(tmp_path / "HSCCIT_202512.DAT", [GOOD, GOOD])
+    with pytest.raises(SourceError, match=r"HSCCIT_202512\.DAT: cannot read .*Input/output error"):
+        list(read_fixed_width(path))
+
+
 # -- superseding -------------------------------------------------------------------------
 
 
@@ -384,101 +443,3 @@ def test_superseding_counts_the_sample_files_once() -> None:
     alone = read(DATA / "HSCCIT.DAT").to_pandas()
     expected = alone.assign(value=alone["value"].astype(int)).groupby("flow")["value"].sum()
     assert totals.to_dict() == expected.to_dict()
-
-
-# -- writing -----------------------------------------------------------------------------
-
-
-def records() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            # flow, commodity, partner, consignment, origin, value, quantity
-            ("imports", "85423190", "612", "631", None, 1000.0, 12.0),
-            ("imports", "85423190", "612", "631", None, 250.0, 3.0),
-            ("imports", "85423190", "111", None, None, 500.0, float("nan")),
-            ("domestic_exports", "61091000", "111", None, None, 70.0, 1.0),
-            ("re_exports", "85423190", "631", None, "612", 2000.0, 25.0),
-            ("re_exports", "85423190", "631", None, None, 500.0, 5.0),
-            ("re_exports", "85423190", "111", None, "612", 999_999_999_999.0, 1.0),
-        ],
-        columns=["flow", "commodity", "partner", "consignment", "origin", "value", "quantity"],
-    )
-
-
-def test_write_then_read_reproduces_the_totals(tmp_path: Path) -> None:
-    paths = write_fixed_width(records(), tmp_path, DEC)
-    assert [p.name for p in paths] == [
-        "HSCCIT_202512.DAT",
-        "HSCOIT_202512.DAT",
-        "HSCOCCIT_202512.DAT",
-    ]
-    for p in paths:
-        layout = layout_for(p)
-        assert layout is not None
-        assert {len(x) for x in p.read_bytes().split(b"\n")[:-1]} == {layout.line_length}
-
-    skips = superseded_flows(paths)
-    assert skips[paths[0]] == {"imports", "re_exports"}
-    loaded = pd.concat([read(p, skip_flows=skips[p]).to_pandas() for p in paths])
-    assert loaded["_problem"].isna().all()
-    got = (
-        loaded.astype({"value": "int64", "quantity": "int64"})
-        .groupby(["flow", "partner"], dropna=False)[["value", "quantity"]]
-        .sum()
-    )
-    want = (
-        records()
-        .fillna({"quantity": 0})
-        .astype({"value": "int64", "quantity": "int64"})
-        .groupby(["flow", "partner"])[["value", "quantity"]]
-        .sum()
-    )
-    pd.testing.assert_frame_equal(got, want)
-
-    # HSCCIT alone places imports by consignment country, and carries the same totals.
-    cc = read(paths[0]).to_pandas().astype({"value": "int64"})
-    by_flow = cc.groupby("flow")["value"].sum().to_dict()
-    assert by_flow == {"imports": 1750, "domestic_exports": 70, "re_exports": 1_000_000_002_499}
-    assert rows(read(paths[0])) == [
-        ("domestic_exports", "61091000", "111", None, None, "70", "1", 1),
-        ("imports", "85423190", "111", "111", None, "500", "0", 2),
-        ("re_exports", "85423190", "111", None, None, "999999999999", "1", 2),
-        ("imports", "85423190", "631", "631", None, "1250", "15", 3),
-        ("re_exports", "85423190", "631", None, None, "2500", "30", 3),
-    ]
-    assert rows(read(paths[2])) == [
-        ("re_exports", "85423190", "111", None, "612", "999999999999", "1", 1),
-        ("re_exports", "85423190", "631", None, "612", "2000", "25", 2),
-        ("re_exports", "85423190", "631", None, "900", "500", "5", 3),
-    ]
-
-
-def test_write_rounds_to_whole_units(tmp_path: Path) -> None:
-    frame = records().iloc[[3]].assign(value=70.4, quantity=1.6)
-    cc, _, _ = write_fixed_width(frame, tmp_path, DEC)
-    assert rows(read(cc)) == [("domestic_exports", "61091000", "111", None, None, "70", "2", 1)]
-
-
-def test_write_aggregates_records_of_the_same_line(tmp_path: Path) -> None:
-    twice = pd.concat([records(), records()])  # index labels repeat
-    _, co, _ = write_fixed_width(twice, tmp_path, DEC)
-    assert rows(read(co)) == [
-        ("imports", "85423190", "111", None, None, "1000", "0", 1),
-        ("imports", "85423190", "612", None, None, "2500", "30", 2),
-    ]
-
-
-def test_write_rejects_codes_that_do_not_fit(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"'commodity' must hold 8-digit codes.*'854231'"):
-        write_fixed_width(records().assign(commodity="854231"), tmp_path, DEC)
-    with pytest.raises(ValueError, match="between 0 and"):
-        write_fixed_width(records().assign(value=-1.0), tmp_path, DEC)
-    with pytest.raises(ValueError, match="'partner' has missing codes"):
-        write_fixed_width(records().assign(partner=None), tmp_path, DEC)
-    with pytest.raises(ValueError, match=r"flows \['exports'\]"):
-        write_fixed_width(records().assign(flow="exports"), tmp_path, DEC)
-
-
-def test_write_nothing(tmp_path: Path) -> None:
-    paths = write_fixed_width(records().iloc[:0], tmp_path, DEC)
-    assert [p.read_bytes() for p in paths] == [b"", b"", b""]

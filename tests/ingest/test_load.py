@@ -2,19 +2,22 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from entrepot.errors import EntrepotError, MappingError, SourceError
-from entrepot.ingest import ingest
+from entrepot.errors import EntrepotError, MappingError, SourceError, StoreError
+from entrepot.ingest import ingest, load
 from entrepot.ingest.checks import RULE_NAMES
-from entrepot.store import Store
+from entrepot.store import Store, loads
 
 RECORDS = Path(__file__).parents[1] / "data" / "records"
 BAD = RECORDS / "bad"
+AUDITED = ("cells", "loads", "rejects", "revisions")
 
 
 def cells(store: Store) -> pd.DataFrame:
@@ -129,17 +132,57 @@ def test_strict_stores_nothing_but_keeps_rejects(store: Store) -> None:
     assert store.count("rejects") == 1
 
 
-def test_failed_load_leaves_store_unchanged(store: Store, tmp_path: Path) -> None:
-    ingest(store, [RECORDS / "small.csv"])
-    before = {
-        t: store.con.execute(f"SELECT * FROM {t}").fetchall()
-        for t in ("cells", "loads", "rejects", "revisions")
-    }
+def stop_after_batches(monkeypatch: pytest.MonkeyPatch, batches: int) -> None:
+    """Make the next load fail when it has staged ``batches`` batches."""
+    stage = load._stage_batch
+    staged: list[int] = []
+
+    def stage_then_stop(*args: Any) -> None:
+        if len(staged) == batches:
+            raise EntrepotError(f"load stopped on purpose after {batches} batch(es)")
+        staged.append(1)
+        stage(*args)
+
+    monkeypatch.setattr(load, "_stage_batch", stage_then_stop)
+
+
+def test_failed_load_leaves_store_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.duckdb"
+    with Store(path) as store:
+        ingest(store, [RECORDS / "small.csv"])
+    before = path.read_bytes()
     # A second load of two files fails while reading the second one.
-    with pytest.raises(EntrepotError, match="stopped on purpose"):
-        ingest(store, [RECORDS / "small.csv", BAD / "unknown_flow.csv"], fail_after_batches=1)
-    after = {t: store.con.execute(f"SELECT * FROM {t}").fetchall() for t in before}
-    assert after == before
+    stop_after_batches(monkeypatch, 1)
+    with Store(path) as store, pytest.raises(EntrepotError, match="stopped on purpose"):
+        ingest(store, [RECORDS / "small.csv", BAD / "unknown_flow.csv"])
+    assert path.read_bytes() == before
+
+
+def test_load_failing_midway_through_its_transaction_leaves_store_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.duckdb"
+    with Store(path) as store:
+        ingest(store, [RECORDS / "small.csv"])
+        tables = {t: store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in AUDITED}
+    before = path.read_bytes()
+
+    def broken(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> None:
+        # By now the cells are replaced and the revisions and rejects recorded.
+        assert con.execute("SELECT count(*) FROM revisions").fetchone() != (0,)
+        con.execute("INSERT INTO loads VALUES ('not a load id')")
+
+    monkeypatch.setattr(loads, "record_load", broken)
+    with (
+        Store(path) as store,
+        pytest.raises(StoreError, match=r"Load into .*store\.duckdb \(rolled back\) failed"),
+    ):
+        ingest(store, [RECORDS / "small.csv", BAD / "unknown_flow.csv"])
+    with Store(path) as store:
+        assert {t: store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in AUDITED} == tables
+    assert path.read_bytes() == before
 
 
 def test_unreadable_file_fails_before_anything_is_written(store: Store, tmp_path: Path) -> None:

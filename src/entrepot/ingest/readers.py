@@ -1,9 +1,9 @@
 """Readers: turn a source file into record batches of text columns.
 
-Every reader yields :class:`pyarrow.RecordBatch` objects whose columns are the canonical
-field names (all text, so that validation sees exactly what the file said), plus ``_line``
-(the line or sheet row each record came from) and ``_problem`` (why a record could not be
-read at all, else null). Validation and loading happen elsewhere, once, for every format.
+Every reader yields batches of :data:`.batch.BATCH_SCHEMA`: the canonical field names, all
+text, plus ``_line`` and ``_problem`` (see :mod:`.batch`). CSV, Parquet and Excel are read
+here; the office's fixed-width files in :mod:`.fixedwidth`. Validation and loading happen
+elsewhere, once, for every format (:mod:`.checks`, :mod:`.load`).
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ import pyarrow.parquet as pq
 
 from ..errors import MappingError, SourceError
 from ..periods import Period
-from ..schema import FIELD_NAMES, LINE, REQUIRED_FIELDS
+from ..schema import FIELD_NAMES, REQUIRED_FIELDS
 from . import fixedwidth
-
-PROBLEM = "_problem"
-BATCH_ROWS = 250_000
+from .batch import BATCH_ROWS, BATCH_SCHEMA
 
 FORMATS = {
     ".csv": "csv",
@@ -42,16 +40,6 @@ FORMATS = {
 
 Progress = Callable[[float], None]
 """Called with the fraction of a file read so far (0 to 1)."""
-
-
-def _batch_schema() -> pa.Schema:
-    return pa.schema(
-        [pa.field(name, pa.string()) for name in FIELD_NAMES]
-        + [pa.field(LINE, pa.int64()), pa.field(PROBLEM, pa.string())]
-    )
-
-
-BATCH_SCHEMA = _batch_schema()
 
 
 @dataclass(frozen=True)

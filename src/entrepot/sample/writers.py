@@ -82,7 +82,7 @@ class OfficeWriter:
     """The statistics office's fixed-width files, one directory per month (YYYYMM)."""
 
     def __init__(self, out: Path) -> None:
-        from ..ingest.fixedwidth import write_fixed_width
+        from .office_files import write_fixed_width
 
         self._write = write_fixed_width
         self.out = out
