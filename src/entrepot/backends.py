@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import ibis
@@ -23,6 +23,8 @@ from .errors import BackendError, EntrepotError, MissingExtraError
 from .schema import choice
 
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+    from ibis.backends.duckdb import Backend as DuckDBBackend
     from pyspark.sql import SparkSession
 
     from .store import Store
@@ -64,7 +66,8 @@ class Backend:
     """An engine that runs entrepot's expressions."""
 
     name: str
-    con: Any  # ibis.BaseBackend
+    con: BaseBackend
+    """The Ibis connection: DuckDB's over the store file, or PySpark's."""
 
     def table(self, name: str) -> ibis.Table:
         with engine_errors(f"Reading table {name!r} from {self.name}"):
@@ -93,7 +96,7 @@ class Backend:
         return self.con.create_table(name, data, overwrite=True)
 
 
-def _duckdb_table(con: Any, name: str) -> ibis.Table:
+def _duckdb_table(con: DuckDBBackend, name: str) -> ibis.Table:
     """``con.table(name)`` without Ibis parsing ENUM types: a coded column's type spells
     out every code it holds (tens of thousands of commodities), and parsing that takes Ibis
     a good part of a second. Every ENUM is text to the compute layer."""

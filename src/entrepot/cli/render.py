@@ -22,8 +22,13 @@ NAME_WIDTH = 28
 
 
 class Keyed(Protocol):
-    key: str
-    label: str
+    """A breakdown row: its key (a code) and label (the code's name)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -20,6 +20,9 @@ from ..backends import engine_errors
 from ..errors import NotInStoreError, StoreError
 from ..periods import Period, describe_span
 from .migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as DuckDBBackend
 
 DEFAULT_STORE = "entrepot.duckdb"
 STORE_ENV = "ENTREPOT_STORE"
@@ -41,7 +44,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    4
+    5
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
@@ -153,7 +156,7 @@ class Store:
     def count(self, table: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
-    def ibis(self) -> Any:
+    def ibis(self) -> DuckDBBackend:
         """An Ibis DuckDB backend over this store's connection."""
         import ibis
 
