@@ -11,19 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import FLOWS, MODES
-
-_FLOW_ALIASES = {
-    "import": "imports",
-    "im": "imports",
-    "domestic_export": "domestic_exports",
-    "dx": "domestic_exports",
-    "re_export": "re_exports",
-    "reexports": "re_exports",
-    "reexport": "re_exports",
-    "rx": "re_exports",
-}
-"""Flow spellings accepted besides the canonical names (after lower-casing, - and space → _)."""
+from ..schema import FLOW_ALIASES, FLOWS, MODES
 
 
 def _number(col: str) -> str:
@@ -33,8 +21,10 @@ def _number(col: str) -> str:
 
 
 def _flow(col: str) -> str:
+    # Spellings of total exports become total_exports, which no record carries: the
+    # unknown_flow rule rejects them.
     base = f"replace(replace(lower(trim({col})), '-', '_'), ' ', '_')"
-    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _FLOW_ALIASES.items())
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in FLOW_ALIASES.items())
     return f"CASE {base} {cases} ELSE {base} END"
 
 

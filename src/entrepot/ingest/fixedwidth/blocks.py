@@ -13,7 +13,7 @@ validator (:mod:`entrepot.ingest.checks`). The file-level loop is in :mod:`.read
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,19 +54,21 @@ class Plan:
         return FLOW_FIELDS[self.layout.name]
 
 
-def _newlines(buf: np.ndarray) -> np.ndarray:
-    # Piecewise so the temporary masks stay in cache: 30x faster than one whole-buffer pass.
+def _positions(buf: np.ndarray, test: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Where ``test`` holds in ``buf``: worked out a megabyte at a time, so that the
+    temporary masks stay in cache (30x faster than one whole-buffer pass)."""
     step = 1 << 20
-    parts = [np.flatnonzero(buf[i : i + step] == 10) + i for i in range(0, len(buf), step)]
+    parts = [np.flatnonzero(test(buf[i : i + step])) + i for i in range(0, len(buf), step)]
     return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
+
+def _newlines(buf: np.ndarray) -> np.ndarray:
+    return _positions(buf, lambda part: part == 10)
 
 
 def _nondigits(buf: np.ndarray) -> np.ndarray:
-    step = 1 << 20
-    parts = [
-        np.flatnonzero(buf[i : i + step] - np.uint8(48) > 9) + i for i in range(0, len(buf), step)
-    ]
-    return np.concatenate(parts) if parts else np.empty(0, np.int64)
+    # Digits become 0-9, every other byte wraps above.
+    return _positions(buf, lambda part: part - np.uint8(48) > 9)
 
 
 def _count_nondigits(buf: np.ndarray) -> int:
