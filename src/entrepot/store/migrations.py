@@ -77,6 +77,18 @@ MIGRATIONS: list[list[Step]] = [
     ],
     # 4: the cell keys other than the period as dictionary codes (see store.domains).
     [widen],
+    # 5: classifications that say what they hold: the HS edition of each commodity → SITC
+    # row, commodity names (with the office's quantity unit of each item), and partners'
+    # memberships of regional groupings (a partner may belong to several).
+    [
+        "ALTER TABLE commodity_sitc ADD COLUMN edition VARCHAR",
+        """CREATE TABLE commodities (
+            commodity VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, unit VARCHAR,
+            source VARCHAR, edition VARCHAR)""",
+        """CREATE TABLE partner_groups (
+            code VARCHAR, grouping VARCHAR, grouping_name VARCHAR, source VARCHAR,
+            PRIMARY KEY (code, grouping))""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

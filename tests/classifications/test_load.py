@@ -1,11 +1,10 @@
-"""Classifications: loading the published tables, the HS 8542 overrides, lookups, errors."""
+"""Loading the published tables, the HS 8542 overrides, hand-written tables and errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import ibis
 import openpyxl
 import pytest
 
@@ -15,7 +14,7 @@ from entrepot.classifications import (
     load_classifications,
     sitc_overrides,
 )
-from entrepot.compute.classes import classify_commodities, classify_partners, commodity_classes
+from entrepot.compute.classes import commodity_classes
 from entrepot.errors import ClassificationError
 from entrepot.store import Store
 
@@ -27,13 +26,14 @@ HS2017_BOOK = UNSD / "HS2017toSITC4ConversionAndCorrelationTables.xlsx"
 
 real_data = pytest.mark.skipif(not SHARED.is_dir(), reason=f"reference data not at {SHARED}")
 
-CLASSIFICATION_TABLES = ("commodity_sitc", "sitc", "partners", "classification_overrides")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Any:
-    with Store(tmp_path / "s.duckdb") as s:
-        yield s
+CLASSIFICATION_TABLES = (
+    "commodity_sitc",
+    "commodities",
+    "sitc",
+    "partners",
+    "partner_groups",
+    "classification_overrides",
+)
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -64,9 +64,9 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def test_unsd_hs2022_workbook_gets_integrated_circuits_back_into_division_77(store):
     (load,) = load_classifications(store, [HS2022_BOOK])
 
-    assert load == ClassificationLoad(HS2022_BOOK, "un_hs_sitc", 5611, 4)
+    assert load == ClassificationLoad(HS2022_BOOK, "un_hs_sitc", 5611, 4, edition="HS2022")
     assert store.query("SELECT * FROM commodity_sitc WHERE commodity = '854232'") == [
-        ("854232", "77644", HS2022_BOOK.name)
+        ("854232", "77644", HS2022_BOOK.name, "HS2022")
     ]
     overrides = store.query(
         "SELECT commodity, published_sitc, sitc, source FROM classification_overrides "
@@ -211,17 +211,29 @@ def test_iso_countries_get_trade_regions(store):
 
 
 @real_data
-def test_a_directory_loads_every_recognised_file_in_name_order(store):
-    loads = load_classifications(store, [UNSD])
+def test_a_directory_loads_every_recognised_file_in_name_order(store, tmp_path):
+    tables = tmp_path / "hs2022"
+    tables.mkdir()
+    for name in (
+        "HS2022toSITC4ConversionAndCorrelationTables.xlsx",
+        "classificationH6.json",
+        "classificationS4.json",
+        "hs2022_to_sitc4_conversion.csv",
+        "sitc4_codes.csv",
+        "sitc4_divisions.csv",
+    ):
+        (tables / name).symlink_to(UNSD / name)
+    (tables / "README.txt").write_text("not a table\n")
 
-    assert [(load.path.name, load.kind) for load in loads] == [
-        ("HS2017toSITC4ConversionAndCorrelationTables.xlsx", "un_hs_sitc"),
-        ("HS2022toSITC4ConversionAndCorrelationTables.xlsx", "un_hs_sitc"),
-        ("classificationS4.json", "sitc_names"),
-        ("hs2017_to_sitc4_conversion.csv", "un_hs_sitc"),
-        ("hs2022_to_sitc4_conversion.csv", "un_hs_sitc"),
-        ("sitc4_codes.csv", "sitc_names"),
-        ("sitc4_divisions.csv", "sitc_names"),
+    loads = load_classifications(store, [tables])
+
+    assert [(load.path.name, load.kind, load.edition) for load in loads] == [
+        ("HS2022toSITC4ConversionAndCorrelationTables.xlsx", "un_hs_sitc", "HS2022"),
+        ("classificationH6.json", "hs_names", "HS2022"),
+        ("classificationS4.json", "sitc_names", None),
+        ("hs2022_to_sitc4_conversion.csv", "un_hs_sitc", "HS2022"),
+        ("sitc4_codes.csv", "sitc_names", None),
+        ("sitc4_divisions.csv", "sitc_names", None),
     ]
     # The last HS2022 table loaded wins; its overrides are the ones recorded.
     assert store.query("SELECT DISTINCT source FROM classification_overrides") == [
@@ -294,8 +306,8 @@ def test_reloading_a_file_replaces_its_rows_and_other_files_upsert(store, tmp_pa
     load_classifications(store, [second / "hs.csv"])
 
     assert store.query("SELECT * FROM commodity_sitc ORDER BY 1") == [
-        ("010121", "0016", "hs.csv"),
-        ("020110", "01111", "hs.csv"),
+        ("010121", "0016", "hs.csv", "HS2022"),
+        ("020110", "01111", "hs.csv", "HS2022"),
     ]
 
 
@@ -319,54 +331,6 @@ def test_areas_loaded_before_their_names(store, tmp_path):
     assert store.scalar("SELECT area FROM partners WHERE code = '111'") == "North America"
 
 
-def test_classify_commodities_exact_code_then_hs_prefix(store):
-    store.con.execute(
-        """INSERT INTO commodity_sitc VALUES
-            ('85423111', '77642', 't'), ('854231', '776', 't'), ('010121', '0015', 't')"""
-    )
-    store.con.execute(
-        """INSERT INTO sitc VALUES ('7', 1, 'Machinery'), ('77', 2, 'Electrical'),
-            ('776', 3, 'Semiconductors'), ('0', 1, 'Food')"""
-    )
-    con = store.ibis()
-    cells = ibis.memtable(
-        {"commodity": ["85423111", "85423190", "01012100", "99999999"], "value": [1.0, 2, 3, 4]}
-    )
-
-    result = classify_commodities(
-        cells, commodity_classes(con.table("commodity_sitc"), con.table("sitc"))
-    )
-    rows = con.execute(result.order_by("value")).to_dict("records")
-
-    assert [(r["commodity"], r["sitc"], r["section"], r["division"], r["group"]) for r in rows] == [
-        ("85423111", "77642", "7", "77", "776"),  # exact 8-digit code wins
-        ("85423190", "776", "7", "77", "776"),  # its 6-digit HS prefix
-        ("01012100", "0015", "0", "00", "001"),
-        ("99999999", None, None, None, None),
-    ]
-    assert [(r["section_name"], r["division_name"], r["group_name"]) for r in rows] == [
-        ("Machinery", "Electrical", "Semiconductors"),
-        ("Machinery", "Electrical", "Semiconductors"),
-        ("Food", None, None),
-        (None, None, None),
-    ]
-
-
-def test_classify_partners_unknown_keeps_its_code(store):
-    store.con.execute("INSERT INTO partners VALUES ('111', 'USA', 'North America', 'NA', 'f')")
-    con = store.ibis()
-    cells = ibis.memtable({"partner": ["111", "999"], "value": [1.0, 2.0]})
-
-    rows = con.execute(classify_partners(cells, con.table("partners")).order_by("value")).to_dict(
-        "records"
-    )
-
-    assert [(r["partner"], r["partner_name"], r["region"], r["area"]) for r in rows] == [
-        ("111", "USA", "North America", "NA"),
-        ("999", "999", "Unknown", None),
-    ]
-
-
 # -- errors ------------------------------------------------------------------------------
 
 
@@ -381,11 +345,15 @@ def test_unrecognised_headers(store, tmp_path):
         "(headers seen: a, b). Known kinds and their headers: "
         "un_hs_sitc: 'From HS …','To SITC …' (sheet 'Conversion …') or 'hs2022,sitc4'; "
         "csd_hkhs_sitc: 'HS Code,SITC Code,Count'; "
+        "hs_names: classificationH5.json/classificationH6.json (UN Comtrade) or "
+        "'section,hscode,description,parent,level'; "
+        "csd_hkhs_items: 'HS_Code,HS_Code_Level,HS_English_Description,…,Unit'; "
         "sitc_names: classificationS4.json, 'code,digits,parent,description', "
         "'division,section,section_name,division_name' or "
         "'SITC_Code,SITC_Code_Level,SITC_English_Description'; "
         "csd_countries: 'Country Code,Region,Country Short Description'; "
-        "csd_areas: 'AREACODE,DESC' or 'ACODE,CCODE'; "
+        "csd_areas: 'AREACODE,DESC' or 'ACODE,CCODE' (areas); 'REGCODE,DESC' or "
+        "'RCODE,CCODE' (regional groupings); "
         "iso_countries: 'ISO3166-1-Alpha-3,CLDR display name,Region Name,Sub-region Name' "
         "or 'name,alpha-3,region,sub-region'; "
         "entrepot: 'commodity,sitc[,name]', 'code,level,name' or 'code,name,region,area'."
@@ -401,7 +369,8 @@ def test_forced_kind_that_does_not_fit(store, tmp_path):
 
     assert str(info.value) == (
         "classifications: trade.csv is not a table of kind csd_areas (headers seen: a, b); "
-        "expected 'AREACODE,DESC' or 'ACODE,CCODE'."
+        "expected 'AREACODE,DESC' or 'ACODE,CCODE' (areas); 'REGCODE,DESC' or 'RCODE,CCODE' "
+        "(regional groupings)."
     )
 
 
@@ -481,13 +450,15 @@ def test_sitc_code_stored_as_a_number_in_a_workbook(store, tmp_path):
 
 
 def test_directory_without_classification_tables(store, tmp_path):
-    write(tmp_path, "notes.csv", "a,b\n")
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    write(tables, "notes.csv", "a,b\n")
 
     with pytest.raises(ClassificationError) as info:
-        load_classifications(store, [tmp_path])
+        load_classifications(store, [tables])
 
     assert str(info.value) == (
-        f"classifications: directory {tmp_path} holds no classification table entrepot "
+        f"classifications: directory {tables} holds no classification table entrepot "
         f"recognises (looked at: notes.csv). Known kinds: {', '.join(KINDS)}."
     )
 
@@ -515,16 +486,16 @@ def test_a_failure_while_writing_rolls_back(store, tmp_path, monkeypatch):
     good = write(tmp_path, "hs.csv", "hs2022,sitc4\n854232,764\n")
     names = write(tmp_path, "sitc.csv", "code,level,name\n77,2,Electrical\n")
     before = snapshot(store)
-    import entrepot.classifications as module
+    import entrepot.classifications.load as module
 
     real = module._write
     calls: list[Path] = []
 
-    def failing(con: Any, parsed: Any, area_names: dict[str, str]) -> ClassificationLoad:
+    def failing(con: Any, parsed: Any, context: Any) -> ClassificationLoad:
         calls.append(parsed.path)
         if len(calls) == 2:
             raise ClassificationError("disk full")
-        return real(con, parsed, area_names)
+        return real(con, parsed, context)
 
     monkeypatch.setattr(module, "_write", failing)
     with pytest.raises(ClassificationError, match="disk full"):
@@ -532,53 +503,3 @@ def test_a_failure_while_writing_rolls_back(store, tmp_path, monkeypatch):
 
     assert calls == [good, names]
     assert snapshot(store) == before
-
-
-# -- the same expressions on Spark ---------------------------------------------------------
-
-
-@pytest.mark.spark
-@pytest.mark.slow
-def test_lookups_run_on_spark():
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    spark = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    try:
-        views = {
-            "commodity_sitc": (
-                [("85423111", "77642", "t"), ("854231", "776", "t")],
-                "commodity string, sitc string, source string",
-            ),
-            "sitc": ([("77", 2, "Electrical")], "code string, level int, name string"),
-            "partners": (
-                [("111", "USA", "North America", None, "t")],
-                "code string, name string, region string, area string, source string",
-            ),
-            "cells": (
-                [("85423111", "111", 1.0), ("85423190", "999", 2.0), ("12345678", "111", 3.0)],
-                "commodity string, partner string, value double",
-            ),
-        }
-        for name, (rows, schema) in views.items():
-            spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
-        con = ibis.pyspark.connect(spark)
-        expr = classify_partners(
-            classify_commodities(
-                con.table("cells"),
-                commodity_classes(con.table("commodity_sitc"), con.table("sitc")),
-            ),
-            con.table("partners"),
-        )
-        rows = expr.order_by("value").execute().to_dict("records")
-    finally:
-        spark.stop()
-
-    assert [(r["sitc"], r["division_name"], r["partner_name"], r["region"]) for r in rows] == [
-        ("77642", "Electrical", "USA", "North America"),
-        ("776", "Electrical", "999", "Unknown"),
-        (None, None, "USA", "North America"),
-    ]
