@@ -83,7 +83,19 @@ def test_year_on_year_formulas_by_hand(backend: Make) -> None:
     assert dec.volume_yoy_pct == pytest.approx((SQRT_118 - 1) * 100, rel=1e-12)
     assert dec.price_coverage == pytest.approx(1.0, rel=1e-12)
     assert dec.cells_matched == 2
+    assert dec.cells_imputed == 0
     assert len(trimmed) == 0
+
+
+def test_cell_counts_are_int64_and_zero_without_a_year_before(backend: Make) -> None:
+    # A DuckDB sum of counts is a HUGEINT, which pandas would receive as Decimal objects.
+    frame, _ = run(backend, hand_cells())
+    assert frame.cells_matched.dtype == "int64"
+    assert frame.cells_imputed.dtype == "int64"
+    rx = frame[frame.measure == "re_exports"]
+    counts = dict(zip(rx.period, rx.cells_matched, strict=True))
+    assert [counts[p] for p in (202312, 202401, 202512)] == [0, 2, 2]
+    assert set(rx.cells_imputed) == {0}
 
 
 def test_chain_linked_series_with_reference_year(backend: Make) -> None:
@@ -207,7 +219,9 @@ def test_class_mean_imputation_by_hand(backend: Make) -> None:
     assert imputed.laspeyres_yoy == pytest.approx(laspeyres, rel=1e-12)
     assert imputed.paasche_yoy == pytest.approx(paasche, rel=1e-12)
     assert imputed.fisher_yoy == pytest.approx(math.sqrt(laspeyres * paasche), rel=1e-12)
-    # Coverage counts matched cells only, either way.
+    # Coverage and cells_matched count matched cells only, either way; C and D are imputed.
     for result in (excluded, imputed):
         assert result.price_coverage == pytest.approx(23.6 / 29.6, rel=1e-12)
-        assert result.cells_matched == 2 if result is excluded else 4
+        assert result.cells_matched == 2
+    assert excluded.cells_imputed == 0
+    assert imputed.cells_imputed == 2

@@ -25,11 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
-from .classes import classify_commodities, commodity_classes
 from ..errors import InputError
 from ..schema import EXPORT_FLOWS
+from .classes import classify_commodities, commodity_classes
 from .unit_values import (
     ELEMENTARY_KEY,
     Outliers,
@@ -89,8 +91,21 @@ def node_keyed(
     return keyed(table, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
 
 
-SUMS: tuple[str, ...] = ("v0", "v1", "matched_v1", "l_num", "p_den", "a0", "a1", "cells")
+SUMS: tuple[str, ...] = (
+    "v0",
+    "v1",
+    "matched_v1",
+    "l_num",
+    "p_den",
+    "a0",
+    "a1",
+    "cells_matched",
+    "cells_imputed",
+)
 """Additive pieces of the index formulas: sums over cells add up over any grouping."""
+
+COUNTS: tuple[str, ...] = ("cells_matched", "cells_imputed")
+"""The pieces that count cells: matched (a relative of their own) and imputed (a class mean)."""
 
 BASE: dict[str, tuple[str, ...]] = {
     "total": (),
@@ -119,7 +134,8 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
     cells, by period and keys.
 
     ``rel`` has ``relative``, ``v0``, ``v1``, ``trimmed`` and ``imputed``; an imputed cell
-    weighs in (with its class mean relative) but does not count as matched.
+    weighs in (with its class mean relative) but does not count as matched: it counts in
+    ``cells_imputed``, and ``cells_matched`` counts the cells with a relative of their own.
     """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
@@ -131,7 +147,8 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
         "p_den": (kept.v1 / kept.relative).sum(),
         "a0": (kept.v0 * log_r).sum(),
         "a1": (kept.v1 * log_r).sum(),
-        "cells": kept.count(),
+        "cells_matched": (~kept.imputed).sum(),
+        "cells_imputed": kept.imputed.sum(),
     }
     return kept.group_by(["period", *keys]).aggregate(**{p: every[p] for p in pieces})
 
@@ -147,7 +164,7 @@ def formulas(
         "fisher": lambda: ((sums.l_num / sums.v0) * (sums.v1 / sums.p_den)).sqrt(),
         "tornqvist": lambda: (0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
     }
-    carried = [c for c in ("v0", "v1", "matched_v1", "cells") if c in sums.columns]
+    carried = [c for c in ("v0", "v1", "matched_v1", *COUNTS) if c in sums.columns]
     return sums.select("period", *keys, *carried, **{f: every[f]() for f in which})
 
 
@@ -170,7 +187,19 @@ def node_sums(
     """
     keyed_sums = node_keyed(sums, by, commodity_sitc, sitc, partners)
     measured = with_measure(keyed_sums)
-    return measured.group_by(["period", *NODE]).aggregate(**{c: measured[c].sum() for c in columns})
+    totals = {c: measured[c].sum() for c in columns}
+    return measured.group_by(["period", *NODE]).aggregate(
+        **{c: as_int64(v) if v.type().is_integer() else v for c, v in totals.items()}
+    )
+
+
+def as_int64(value: ir.IntegerValue) -> ir.IntegerValue:
+    """``value`` cast to int64 in the query itself.
+
+    A DuckDB sum of integers is a HUGEINT (pandas receives Decimal objects) although Ibis
+    types it int64, so ``value.cast("int64")`` would be a no-op: the cast is built directly.
+    """
+    return ops.Cast(value, to=dt.int64).to_expr()  # type: ignore[return-value]
 
 
 def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
@@ -240,8 +269,11 @@ def compile_indices(
 
     Returns ``(series, trimmed)``: ``series`` has period, measure, key, label, value,
     value_yoy_pct, price_index, price_yoy_pct, volume_index, volume_yoy_pct, price_coverage,
-    the YoY Laspeyres/Paasche/Fisher/Törnqvist and the cells used; ``trimmed`` lists the
-    year-on-year relatives the outlier rule removed, with their current value.
+    the YoY Laspeyres/Paasche/Fisher/Törnqvist, ``cells_matched`` (untrimmed cells with a
+    year-on-year relative of their own) and ``cells_imputed`` (cells given their class mean;
+    always 0 with ``imputation="exclude"``), both int64 and 0 in months with no year before;
+    ``trimmed`` lists the year-on-year relatives the outlier rule removed, with their current
+    value.
     """
     if formula not in FORMULAS:
         raise InputError(f"Unknown formula {formula!r}; choose one of {', '.join(FORMULAS)}.")
@@ -299,7 +331,8 @@ def compile_indices(
         fisher_yoy=yoy.fisher,
         tornqvist_yoy=yoy.tornqvist,
         matched_value=yoy.matched_v1,
-        cells_matched=yoy.cells,
+        cells_matched=yoy.cells_matched,
+        cells_imputed=yoy.cells_imputed,
     )
     t = attach(values, yoy_cols, ("period", *NODE))
     t = attach(t, chained, ("period", *NODE))
@@ -321,7 +354,9 @@ def compile_indices(
         paasche_yoy=t.paasche_yoy,
         fisher_yoy=t.fisher_yoy,
         tornqvist_yoy=t.tornqvist_yoy,
-        cells_matched=t.cells_matched,
+        # A month with no year-ago comparison has no matched or imputed cell.
+        cells_matched=t.cells_matched.coalesce(0),
+        cells_imputed=t.cells_imputed.coalesce(0),
     )
     trimmed = yoy_rel.filter(yoy_rel.trimmed)
     return series, trimmed.select(
@@ -363,4 +398,5 @@ def terms_of_trade(series: ir.Table) -> ir.Table:
         fisher_yoy=null,
         tornqvist_yoy=null,
         cells_matched=ibis.null("int64"),
+        cells_imputed=ibis.null("int64"),
     )
