@@ -165,10 +165,14 @@ def _not_recognised(
 ) -> ClassificationError:
     files = "; ".join(f"{path.name} ({what})" for path, what in missing)
     known = ", ".join(f"{path.name} ({found[0][1]})" for path, found in recognised)
-    count = f"{len(missing)} file{'s are' if len(missing) > 1 else ' is'}"
+    count = (
+        f"{len(missing)} files are not classification tables"
+        if len(missing) > 1
+        else "1 file is not a classification table"
+    )
     return ClassificationError(
-        f"classifications: nothing was loaded: {count} not a classification table entrepot "
-        f"recognises: {files}. Name only classification files"
+        f"classifications: nothing was loaded: {count} entrepot recognises: {files}. "
+        "Name only classification files"
         + (f" (recognised: {known})" if known else "")
         + f", or force a kind with --kind. Known kinds: {', '.join(KINDS)}."
     )
