@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from entrepot.errors import EntrepotError
 from entrepot.ingest import ingest
 from entrepot.store import Store, loads
 from entrepot.store.domains import CODED, enum_type, widen
+from entrepot.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 RECORDS = Path(__file__).parent / "data" / "records"
 HEADER = "period,flow,commodity,partner,consignment,origin,mode,value,quantity,unit\n"
@@ -108,16 +110,24 @@ def test_a_failed_load_leaves_the_domain_as_it_was(
 
 
 def test_a_version_3_store_is_coded_on_open(tmp_path: Path) -> None:
-    path = tmp_path / "old.duckdb"
-    with Store(path) as store:
+    with Store(tmp_path / "new.duckdb") as store:
         ingest(store, [RECORDS / "small.csv"])
         expected = store.query("SELECT * FROM cells ORDER BY ALL")
-        # What a version 3 store held: the same cells with text keys.
-        for column in CODED:
-            store.con.execute(f"ALTER TABLE cells ALTER COLUMN {column} TYPE VARCHAR")
-        store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    # A version 3 store: the first three migrations, and the same cells with text keys.
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for steps in MIGRATIONS[:3]:
+        for step in steps:
+            con.execute(step) if isinstance(step, str) else step(con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+    con.executemany(f"INSERT INTO cells VALUES ({', '.join('?' * len(expected[0]))})", expected)
+    assert con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE "
+        "table_name = 'cells' AND column_name = 'commodity'"
+    ).fetchone() == ("VARCHAR",)
+    con.close()
     with Store(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == SCHEMA_VERSION
         assert column_types(store)["commodity"].startswith("ENUM(")
         assert store.query("SELECT * FROM cells ORDER BY ALL") == expected
 

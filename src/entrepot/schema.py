@@ -37,6 +37,15 @@ Records carry only the three flows; ``exports`` names total exports where those 
 MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
 """What values and indices are compiled for: the flows, and total exports as one of them."""
 
+FLOW_LABELS: dict[str, str] = {
+    "total_exports": "Total exports",
+    "domestic_exports": "Domestic exports",
+    "re_exports": "Re-exports",
+    "imports": "Imports",
+    "terms_of_trade": "Terms of trade",
+}
+"""How releases and tables name the flows."""
+
 INDEX_FLOWS: tuple[str, ...] = (*MEASURES, "terms_of_trade")
 """What the index queries answer for: the measures, and terms of trade (export unit value
 index ÷ import unit value index)."""

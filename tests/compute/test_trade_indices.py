@@ -58,7 +58,7 @@ def run(make: Make, cells: pd.DataFrame, **options: object) -> tuple[pd.DataFram
         be.table("commodity_sitc"),
         be.table("sitc"),
         be.table("partners"),
-        **options,  # type: ignore[arg-type]
+        **{"reference_year": 2024, **options},  # type: ignore[arg-type]
     )
     frame = be.execute(series).sort_values(["measure", "key", "period"]).reset_index(drop=True)
     return frame, be.execute(trimmed)
@@ -208,7 +208,7 @@ def test_class_mean_imputation_by_hand(backend: Make) -> None:
     tables = [be.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")]
     results = {}
     for imputation in ("exclude", "class_mean"):
-        series, _ = compile_indices(*tables, imputation=imputation)
+        series, _ = compile_indices(*tables, reference_year=2024, imputation=imputation)
         frame = be.execute(series)
         results[imputation] = row(frame, "re_exports", 202512)
     excluded, imputed = results["exclude"], results["class_mean"]

@@ -24,7 +24,7 @@ from ..periods import Period, describe_span
 from ..schema import BREAKDOWNS, INDEX_FLOWS, choice
 from ..store import Store
 from ..store import compilations as stored
-from .numbers import optional_float
+from .numbers import optional_float, optional_int
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,10 @@ class IndexRow:
     price_coverage: float | None
     price_index: float | None
     volume_index: float | None
+    cells_matched: int | None
+    """Cells with a year-on-year price relative of their own."""
+    cells_imputed: int | None
+    """Cells given their SITC group's mean relative (``--imputation class_mean``)."""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -212,6 +216,8 @@ def index_rows(
                 optional_float(r.price_coverage),
                 optional_float(r.price_index),
                 optional_float(r.volume_index),
+                optional_int(r.cells_matched),
+                optional_int(r.cells_imputed),
             )
         )
     rows.sort(key=lambda row: (-(row.value or 0.0), row.key))

@@ -14,3 +14,9 @@ def optional_float(value: Any) -> float | None:
         return None
     result = float(value)
     return None if math.isnan(result) else result
+
+
+def optional_int(value: Any) -> int | None:
+    """``value`` as an int, or None for SQL NULL, NaN and pandas' NA."""
+    number = optional_float(value)
+    return None if number is None else int(number)

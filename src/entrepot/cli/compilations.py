@@ -11,7 +11,7 @@ from ..analysis.compilations import Diagnostics, IndexRow
 from ..backends import BACKENDS
 from ..compute.trade_indices import FORMULAS, IMPUTATIONS
 from ..periods import Period
-from ..schema import BREAKDOWNS, INDEX_FLOWS
+from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS
 from .app import JsonOption, StoreOption, TopOption, app, friendly, one_of, open_store
 from .render import console, key_cells, keyed_table, money, pct, print_json, steps, table
 
@@ -84,7 +84,9 @@ def indices(
     value, price, volume: year-on-year changes of the value, the unit value (price) index
     and the volume (quantum) index. streak: consecutive months, up to this one, whose
     volume grew year on year. coverage: share of the month's value in cells with a price
-    relative (matched with a year earlier).
+    relative of their own (matched with a year earlier). imputed (after a compile with
+    --imputation class_mean): cells given their SITC group's mean relative. --json also
+    gives cells_matched and cells_imputed.
     """
     from ..analysis.compilations import index_rows
 
@@ -98,24 +100,29 @@ def indices(
         console.print(f"No {flow} series by {by} in {month}.")
         return
     flow, by = rows[0].flow, rows[0].breakdown
-    what = flow.replace("_", " ").capitalize() + ("" if by == "total" else f" by {by}")
+    what = FLOW_LABELS[flow] + ("" if by == "total" else f" by {by}")
     _print_index_rows(f"{what}, {month}: year-on-year changes", by, rows[:top])
 
 
 def _print_index_rows(title: str, by: str, rows: list[IndexRow]) -> None:
-    measures = ("HK$", "value", "price", "volume", "streak", "coverage")
+    # Imputed cells have a column only when a compilation imputed some.
+    imputed = any(r.cells_imputed for r in rows)
+    measures: tuple[str, ...] = ("HK$", "value", "price", "volume", "streak", "coverage")
+    measures += ("imputed",) if imputed else ()
     shown = keyed_table(title, by if by != "total" else "flow", rows, measures)
     for r in rows:
-        keys = key_cells(r, rows) if by != "total" else [r.flow.replace("_", " ")]
-        shown.add_row(
-            *keys,
+        keys = key_cells(r, rows) if by != "total" else [FLOW_LABELS[r.flow]]
+        cells = [
             money(r.value),
             pct(r.value_yoy_pct),
             pct(r.price_yoy_pct),
             pct(r.volume_yoy_pct),
             f"{r.volume_growth_streak}",
             f"{r.price_coverage:.0%}" if r.price_coverage is not None else "–",
-        )
+        ]
+        if imputed:
+            cells.append(f"{r.cells_imputed or 0:,}")
+        shown.add_row(*keys, *cells)
     console.print(shown)
 
 

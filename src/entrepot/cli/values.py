@@ -9,16 +9,12 @@ import typer
 from ..analysis.summary import Summary, SummaryRow
 from ..backends import BACKENDS
 from ..periods import Period
-from ..schema import BREAKDOWNS
+from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
 from .app import JsonOption, StoreOption, TopOption, app, friendly, one_of, open_store
 from .render import console, key_cells, keyed_table, money, pct, print_json, table
 
-_LABELS = {
-    "total_exports": "Total exports",
-    "domestic_exports": "  Domestic exports",
-    "re_exports": "  Re-exports",
-    "imports": "Imports",
-}
+_INDENT = {"domestic_exports": "  ", "re_exports": "  "}
+"""Domestic exports and re-exports are parts of total exports."""
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -65,9 +61,9 @@ def _print_summary(result: Summary) -> None:
     shown = table(
         f"External merchandise trade, {result.period} (HK$)", ("",), ("month", "YoY", ytd, "YoY")
     )
-    for m, label in _LABELS.items():
+    for m in MEASURES:
         shown.add_row(
-            label,
+            _INDENT.get(m, "") + FLOW_LABELS[m],
             money(result.month.values[m]),
             pct(result.month.yoy_pct[m]),
             money(result.year_to_date.values[m]),

@@ -29,8 +29,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
-from ..errors import InputError
-from ..schema import EXPORT_FLOWS
+from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
 from .classes import classify_commodities, commodity_classes
 from .unit_values import (
     ELEMENTARY_KEY,
@@ -49,8 +48,6 @@ FORMULAS: tuple[str, ...] = ("fisher", "laspeyres", "paasche", "tornqvist")
 IMPUTATIONS: tuple[str, ...] = ("exclude", "class_mean")
 """Unmatched cells (new, or gone) are left out, or given their class's mean relative (the
 Fisher index of the matched cells of the same flow and SITC group that month)."""
-MEASURES: tuple[str, ...] = ("total_exports", "domestic_exports", "re_exports", "imports")
-BREAKDOWNS: tuple[str, ...] = ("total", "section", "division", "group", "partner", "region", "mode")
 NODE: tuple[str, ...] = ("measure", "key", "label")
 
 
@@ -74,21 +71,6 @@ def with_measure(table: ir.Table) -> ir.Table:
         measure=ibis.literal("total_exports")
     )
     return own.union(exports)
-
-
-def node_keyed(
-    table: ir.Table,
-    by: str,
-    commodity_sitc: ir.Table,
-    sitc: ir.Table,
-    partners: ir.Table,
-) -> ir.Table:
-    """``table`` with the breakdown's ``key`` and ``label`` (``total`` for the whole flow)."""
-    if by not in BREAKDOWNS:
-        raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
-    if by == "total":
-        return table.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
-    return keyed(table, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
 
 
 SUMS: tuple[str, ...] = (
@@ -185,7 +167,7 @@ def node_sums(
 
     Total exports add up domestic exports and re-exports here, on the summed rows.
     """
-    keyed_sums = node_keyed(sums, by, commodity_sitc, sitc, partners)
+    keyed_sums = keyed(sums, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
     measured = with_measure(keyed_sums)
     totals = {c: measured[c].sum() for c in columns}
     return measured.group_by(["period", *NODE]).aggregate(
@@ -199,7 +181,7 @@ def as_int64(value: ir.IntegerValue) -> ir.IntegerValue:
     A DuckDB sum of integers is a HUGEINT (pandas receives Decimal objects) although Ibis
     types it int64, so ``value.cast("int64")`` would be a no-op: the cast is built directly.
     """
-    return ops.Cast(value, to=dt.int64).to_expr()  # type: ignore[return-value]
+    return ops.Cast(value, to=dt.int64).to_expr()
 
 
 def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
@@ -261,7 +243,7 @@ def compile_indices(
     *,
     by: str = "total",
     formula: str = "fisher",
-    reference_year: int = 2024,
+    reference_year: int,
     outliers: Outliers | None = None,
     imputation: str = "exclude",
 ) -> tuple[ir.Table, ir.Table]:
@@ -275,12 +257,9 @@ def compile_indices(
     ``trimmed`` lists the year-on-year relatives the outlier rule removed, with their current
     value.
     """
-    if formula not in FORMULAS:
-        raise InputError(f"Unknown formula {formula!r}; choose one of {', '.join(FORMULAS)}.")
-    if imputation not in IMPUTATIONS:
-        raise InputError(
-            f"Unknown imputation {imputation!r}; choose one of {', '.join(IMPUTATIONS)}."
-        )
+    formula = choice(formula, FORMULAS, "formula")
+    imputation = choice(imputation, IMPUTATIONS, "imputation")
+    by = choice(by, BREAKDOWNS, "breakdown")
     rule = outliers or Outliers()
     by_mode = by == "mode"
     keys = [*ELEMENTARY_KEY, *(["mode"] if by_mode else [])]

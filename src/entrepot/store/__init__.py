@@ -44,7 +44,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    5
+    6
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):

@@ -23,6 +23,7 @@ SERIES_COLUMNS = (
     "measure", "breakdown", "key", "label", "period", "value", "value_yoy_pct",
     "price_index", "price_yoy_pct", "volume_index", "volume_yoy_pct", "price_coverage",
     "laspeyres_yoy", "paasche_yoy", "fisher_yoy", "tornqvist_yoy", "cells_matched",
+    "cells_imputed",
 )  # fmt: skip
 """The stored columns of ``index_series`` (besides ``compile_id``)."""
 
@@ -99,7 +100,8 @@ def series_upto(
     """Every key's series of one flow and breakdown up to ``period``, by key and month."""
     return store.frame(
         "SELECT key, label, period, value, value_yoy_pct, price_yoy_pct, volume_yoy_pct, "
-        "price_coverage, price_index, volume_index FROM index_series "
+        "price_coverage, price_index, volume_index, cells_matched, cells_imputed "
+        "FROM index_series "
         "WHERE compile_id = ? AND measure = ? AND breakdown = ? AND period <= ? "
         "ORDER BY key, period",
         [compile_id, measure, breakdown, period],

@@ -89,6 +89,8 @@ MIGRATIONS: list[list[Step]] = [
             code VARCHAR, grouping VARCHAR, grouping_name VARCHAR, source VARCHAR,
             PRIMARY KEY (code, grouping))""",
     ],
+    # 6: imputed cells counted apart from matched ones in every index node.
+    ["ALTER TABLE index_series ADD COLUMN cells_imputed BIGINT"],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
