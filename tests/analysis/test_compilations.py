@@ -155,3 +155,20 @@ def test_diagnostics_list_what_was_trimmed(store: Store) -> None:
     assert report.trimmed.share.tolist() == [pytest.approx(40 / 62, rel=1e-12)]
     assert report.trimmed_value_share == pytest.approx(40 / 74, rel=1e-12)
     assert report.as_dict()["trimmed"][0]["commodity"] == "84713000"
+
+
+def test_diagnostics_name_each_commodity_by_its_code_or_its_subheading(store: Store) -> None:
+    fill(store)
+    store.con.execute(
+        "INSERT INTO commodities (commodity, name) VALUES "
+        "('85423190', 'Processors and controllers, other'), ('610910', 'T-shirts, of cotton')"
+    )
+    compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    report = diagnostics(store, Period(2025, 12))
+    names = dict(zip(report.heterogeneous.commodity, report.heterogeneous.name, strict=True))
+    # 85423190 has a name of its own; 61091000 takes its HS subheading's (610910).
+    assert names == {
+        "85423190": "Processors and controllers, other",
+        "61091000": "T-shirts, of cotton",
+    }
+    assert {r["name"] for r in report.as_dict()["heterogeneous"]} == set(names.values())

@@ -13,7 +13,7 @@ from ..compute.trade_indices import FORMULAS, IMPUTATIONS
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS
 from .app import JsonOption, StoreOption, TopOption, app, friendly, one_of, open_store
-from .render import console, key_cells, keyed_table, money, pct, print_json, steps, table
+from .render import console, key_cells, keyed_table, money, pct, print_json, short, steps, table
 
 
 @app.command("compile")
@@ -149,13 +149,14 @@ def _print_diagnostics(report: Diagnostics) -> None:
     trims = table(
         f"Relatives trimmed in {report.period} "
         f"({report.trimmed_value_share:.3%} of the month's trade value)",
-        ("flow", "commodity", "partner", "unit"),
+        ("flow", "commodity", "name", "partner", "unit"),
         ("relative", "HK$", "share of flow"),
     )
     for r in report.trimmed.itertuples(index=False):
         trims.add_row(
             str(r.flow),
             str(r.commodity),
+            short(r.name, 24),
             str(r.partner),
             str(r.unit),
             f"{r.relative:.3g}",
@@ -165,13 +166,14 @@ def _print_diagnostics(report: Diagnostics) -> None:
     console.print(trims)
     cells = table(
         f"Least homogeneous cells of {report.period.year} (monthly unit values)",
-        ("flow", "commodity", "partner", "unit"),
+        ("flow", "commodity", "name", "partner", "unit"),
         ("months", "mean unit value", "CV"),
     )
     for r in report.heterogeneous.itertuples(index=False):
         cells.add_row(
             str(r.flow),
             str(r.commodity),
+            short(r.name, 24),
             str(r.partner),
             str(r.unit),
             str(r.months),

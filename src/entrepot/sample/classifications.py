@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import partners as P
-from .commodities import Items
+from .commodities import Items, item_names
 from .sitc import NAMES
 
 
@@ -21,7 +21,9 @@ def write_classifications(out: Path, items: Items, office_codes: bool) -> Path:
     folder = out / "classifications"
     folder.mkdir(parents=True, exist_ok=True)
     _write(
-        folder / "commodities.csv", ("commodity", "sitc"), zip(items.code, items.sitc, strict=True)
+        folder / "commodities.csv",
+        ("commodity", "sitc", "name"),
+        zip(items.code, items.sitc, item_names(items), strict=True),
     )
     codes = sorted({c[:n] for c in items.sitc for n in (1, 2, 3)}, key=lambda c: (c, len(c)))
     _write(folder / "sitc.csv", ("code", "level", "name"), ((c, len(c), NAMES[c]) for c in codes))

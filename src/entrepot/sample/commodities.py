@@ -215,6 +215,53 @@ SEGMENTS: tuple[Segment, ...] = (
 )
 SEGMENT_INDEX: dict[str, int] = {s.key: i for i, s in enumerate(SEGMENTS)}
 
+SEGMENT_NAMES: dict[str, str] = {
+    "ic": "Integrated circuits",
+    "semis": "Semiconductor devices",
+    "elec_comp": "Electronic components",
+    "elec_power": "Electric power equipment",
+    "appliances": "Household appliances",
+    "phones": "Telephone sets",
+    "network": "Network equipment",
+    "audio_video": "Audio and video equipment",
+    "computers": "Computers",
+    "computer_parts": "Computer parts and office machines",
+    "machinery": "Industrial machinery",
+    "vehicles": "Vehicles and parts",
+    "instruments": "Instruments",
+    "optical_photo": "Optical and photographic goods",
+    "watches": "Watches and clocks",
+    "toys": "Toys and games",
+    "jewellery": "Jewellery",
+    "precious_stones": "Precious stones",
+    "gold": "Gold",
+    "clothing": "Clothing",
+    "textiles": "Textiles",
+    "footwear": "Footwear",
+    "travel_goods": "Travel goods and handbags",
+    "furniture_lighting": "Furniture and lighting",
+    "plastics": "Plastics in primary forms",
+    "plastic_articles": "Plastic articles",
+    "chemicals": "Chemicals",
+    "food": "Food",
+    "beverages_tobacco": "Beverages and tobacco",
+    "metals": "Metals",
+    "paper_printed": "Paper and printed matter",
+    "misc_manufactures": "Miscellaneous manufactures",
+    "fuels": "Fuels",
+}
+"""What the sample calls each segment's items (with the item's HS subheading and suffix)."""
+
+
+def item_names(items: Items) -> list[str]:
+    """A name for each item: its segment, HS subheading and national suffix, as in
+    "Integrated circuits, HS 8542.31, item 10"."""
+    return [
+        f"{SEGMENT_NAMES[SEGMENTS[int(seg)].key]}, HS {code[:4]}.{code[4:6]}, item {code[6:]}"
+        for code, seg in zip(items.code, items.segment, strict=True)
+    ]
+
+
 # Headings whose value per kilogram is far from their segment's.
 _DENSITY: dict[str, float] = {"7117": 400, "7116": 20_000, "7106": 6_000}
 

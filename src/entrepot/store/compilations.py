@@ -28,6 +28,12 @@ SERIES_COLUMNS = (
 """The stored columns of ``index_series`` (besides ``compile_id``)."""
 
 
+NAMED = """LEFT JOIN commodities n8 ON n8.commodity = {t}.commodity
+           LEFT JOIN commodities n6 ON n6.commodity = left({t}.commodity, 6)"""
+NAME = "coalesce(n8.name, n6.name)"
+"""A commodity's name: its own code's, else its HS subheading's (first six digits)."""
+
+
 def save_compilation(
     store: Store,
     *,
@@ -112,12 +118,13 @@ def trims_of(store: Store, compile_id: int, period: int) -> pd.DataFrame:
     """The relatives a compilation trimmed in ``period``, each with its share of its flow's
     value that month; largest current value first."""
     return store.frame(
-        """SELECT t.flow, t.commodity, t.partner, t.unit, t.relative, t.v0, t.v1,
-                  t.v1 / f.value AS share
+        f"""SELECT t.flow, t.commodity, {NAME} AS name, t.partner, t.unit, t.relative, t.v0,
+                  t.v1, t.v1 / f.value AS share
            FROM index_trims t
            JOIN (SELECT flow::VARCHAR AS flow, sum(value) AS value
                  FROM cells WHERE period = ? GROUP BY 1) f
              USING (flow)
+           {NAMED.format(t="t")}
            WHERE t.compile_id = ? AND t.period = ?
            ORDER BY t.v1 DESC, t.flow, t.commodity, t.partner""",
         [period, compile_id, period],
@@ -127,10 +134,12 @@ def trims_of(store: Store, compile_id: int, period: int) -> pd.DataFrame:
 def least_homogeneous(store: Store, compile_id: int, year: int, top: int) -> pd.DataFrame:
     """The ``top`` cells of ``year`` whose monthly unit values vary most (6+ months)."""
     return store.frame(
-        """SELECT flow, commodity, partner, unit, months, mean_unit_value, cv
-           FROM cell_homogeneity
-           WHERE compile_id = ? AND year = ? AND months >= 6 AND cv IS NOT NULL
-           ORDER BY cv DESC, flow, commodity, partner LIMIT ?""",
+        f"""SELECT h.flow, h.commodity, {NAME} AS name, h.partner, h.unit, h.months,
+                  h.mean_unit_value, h.cv
+           FROM cell_homogeneity h
+           {NAMED.format(t="h")}
+           WHERE h.compile_id = ? AND h.year = ? AND h.months >= 6 AND h.cv IS NOT NULL
+           ORDER BY h.cv DESC, h.flow, h.commodity, h.partner LIMIT ?""",
         [compile_id, year, top],
     )
 
