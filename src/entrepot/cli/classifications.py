@@ -24,17 +24,46 @@ def classifications_load(
             show_default="recognised from each file",
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the stored HS edition's conversion and names by the edition loaded "
+            "(two editions are never mixed).",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Load HS→SITC tables, SITC names and partner lists (all files or none)."""
+    """Load HS→SITC tables, commodity and SITC names, partner lists and groupings (all
+    files or none)."""
     from ..classifications import load_classifications
 
     with open_store(store) as opened:
-        loads = load_classifications(opened, files, kind=kind.lower() if kind else None)
-    shown = table("Classifications loaded", ("file", "kind"), ("rows", "overrides applied"))
+        loads = load_classifications(
+            opened, files, kind=kind.lower() if kind else None, replace=replace
+        )
+    shown = table(
+        "Classifications loaded",
+        ("file", "kind", "edition"),
+        ("rows", "names", "groupings", "overrides"),
+    )
     for item in loads:
-        shown.add_row(str(item.path), item.kind, f"{item.rows:,}", f"{item.overrides_applied:,}")
+        shown.add_row(
+            item.path.name,
+            item.kind,
+            item.edition or "",
+            f"{item.rows:,}",
+            f"{item.names:,}",
+            f"{item.memberships:,}",
+            f"{item.overrides_applied:,}",
+        )
     console.print(shown)
+    for item in loads:
+        if item.replaced:
+            console.print(
+                f"Replaced HS edition {item.replaced} ({item.replaced_rows:,} rows) by "
+                f"{item.edition} from {item.path.name}."
+            )
 
 
 @classifications_app.command("kinds")
@@ -64,8 +93,8 @@ def classifications_show(store: StoreOption = None) -> None:
         shown.add_row(name, f"{n:,}")
     console.print(shown)
     if overrides:
-        o = table("Overrides", ("commodity", "published SITC", "applied SITC", "why"))
-        o.columns[3].no_wrap = False
+        o = table("Overrides", ("commodity", "published SITC", "applied SITC", "source", "why"))
+        o.columns[4].no_wrap = False
         for row in overrides:
-            o.add_row(*[str(v) for v in row])
+            o.add_row(row.commodity, row.published_sitc, row.sitc, row.source, row.reason)
         console.print(o)
