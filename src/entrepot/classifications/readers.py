@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ClassificationError
+from ..workbooks import cell_text
 
 XLSX = {".xlsx", ".xlsm"}
 SUFFIXES = {".csv", ".json", *XLSX}
@@ -46,12 +47,8 @@ class Table:
 
 
 def cell(value: Any) -> str:
-    """A cell as text; whole numbers from Excel lose their ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """A cell as stripped text, "" when empty (see :func:`entrepot.workbooks.cell_text`)."""
+    return (cell_text(value) or "").strip()
 
 
 def norm(header: Iterable[Any]) -> list[str]:

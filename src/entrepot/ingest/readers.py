@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from ..errors import MappingError, SourceError
 from ..periods import Period
 from ..schema import FIELD_NAMES, REQUIRED_FIELDS
+from ..workbooks import cell_text
 from . import fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
 
@@ -290,7 +291,7 @@ def _excel(source: Source, report: Progress) -> Iterator[pa.RecordBatch]:
         def flush(first_line: int) -> pa.RecordBatch:
             data = {
                 col: pa.array(
-                    [_cell_text(r[i]) if i < len(r) else None for r in buffer], pa.string()
+                    [cell_text(r[i]) if i < len(r) else None for r in buffer], pa.string()
                 )
                 for col, i in ((resolved[n], wanted[n]) for n in resolved)
             }
@@ -308,17 +309,6 @@ def _excel(source: Source, report: Progress) -> Iterator[pa.RecordBatch]:
         report(1.0)
     finally:
         wb.close()
-
-
-def _cell_text(value: object) -> str | None:
-    """Excel cells as the text a CSV would hold (whole floats without '.0')."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m")
-    return str(value)
 
 
 # -- the office's fixed-width files --------------------------------------------------------
