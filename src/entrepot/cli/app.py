@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -19,6 +19,9 @@ from .. import __version__
 from ..errors import EntrepotError, RejectedRowsError
 from ..store import STORE_ENV, Store, default_store_path
 from .render import err
+
+if TYPE_CHECKING:
+    from ..backends import Backend
 
 DEBUG_ENV = "ENTREPOT_DEBUG"
 
@@ -120,6 +123,23 @@ def store_path(store: Path | None = None) -> Path:
 
 def open_store(store: Path | None = None, *, read_only: bool = False) -> Store:
     return Store(store_path(store), read_only=read_only)
+
+
+def connect_engine(name: str, store: Store) -> Backend:
+    """The backend ``name`` over ``store``. On Spark, PySpark's own logging of each failed
+    query (a JSON record with the JVM stack trace, on stderr) is turned off: the error is
+    shown once, as one line."""
+    from ..backends import connect
+
+    backend = connect(name, store)
+    if backend.name == "spark":
+        try:
+            from pyspark.logger import PySparkLogger
+        except ImportError:  # pragma: no cover - PySpark before 4 logs no query context
+            return backend
+        for logger in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+            PySparkLogger.getLogger(logger).disabled = True
+    return backend
 
 
 def one_of(choices: Iterable[str]) -> str:

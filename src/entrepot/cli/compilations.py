@@ -12,8 +12,27 @@ from ..backends import BACKENDS
 from ..compute.trade_indices import FORMULAS, IMPUTATIONS
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS
-from .app import JsonOption, StoreOption, TopOption, app, friendly, one_of, open_store
-from .render import console, key_cells, keyed_table, money, pct, print_json, short, steps, table
+from .app import (
+    JsonOption,
+    StoreOption,
+    TopOption,
+    app,
+    connect_engine,
+    friendly,
+    one_of,
+    open_store,
+)
+from .render import (
+    console,
+    key_cells,
+    keyed_table,
+    money,
+    name_cell,
+    pct,
+    print_json,
+    steps,
+    table,
+)
 
 
 @app.command("compile")
@@ -44,12 +63,11 @@ def compile_(
 ) -> None:
     """Compile unit value (price) and volume indices for every flow and breakdown."""
     from ..analysis.compilations import compile_store
-    from ..backends import connect
     from ..compute.unit_values import Outliers
 
     rule = Outliers(low=low, high=high, fence=fence or None)
     with open_store(store) as opened, steps("compiling") as step:
-        engine = connect(backend, opened)
+        engine = connect_engine(backend, opened)
         report = compile_store(
             opened,
             engine,
@@ -151,12 +169,13 @@ def _print_diagnostics(report: Diagnostics) -> None:
         f"({report.trimmed_value_share:.3%} of the month's trade value)",
         ("flow", "commodity", "name", "partner", "unit"),
         ("relative", "HK$", "share of flow"),
+        names="name",
     )
     for r in report.trimmed.itertuples(index=False):
         trims.add_row(
             str(r.flow),
             str(r.commodity),
-            short(r.name, 24),
+            name_cell(r.name, 24),
             str(r.partner),
             str(r.unit),
             f"{r.relative:.3g}",
@@ -168,12 +187,13 @@ def _print_diagnostics(report: Diagnostics) -> None:
         f"Least homogeneous cells of {report.period.year} (monthly unit values)",
         ("flow", "commodity", "name", "partner", "unit"),
         ("months", "mean unit value", "CV"),
+        names="name",
     )
     for r in report.heterogeneous.itertuples(index=False):
         cells.add_row(
             str(r.flow),
             str(r.commodity),
-            short(r.name, 24),
+            name_cell(r.name, 24),
             str(r.partner),
             str(r.unit),
             str(r.months),

@@ -33,7 +33,8 @@ def index(
         typer.Option(min=2, help="Rolling window length (multilateral).", show_default="none"),
     ] = None,
     splice: Annotated[
-        str | None, typer.Option(help="Splice for rolling windows; see --list.")
+        str | None,
+        typer.Option(help="Splice for rolling windows; see --list.", show_default="mean"),
     ] = None,
     contributions: Annotated[
         bool, typer.Option("--contributions", help="Each item's contribution to Fisher's change.")

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 # Piped output (files, CI logs) gets room for the widest table rather than 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
@@ -68,34 +69,46 @@ def money(value: float | None) -> str:
     return f"{value / 1e6:,.1f} mn"
 
 
-def short(name: str | None, width: int = NAME_WIDTH) -> str:
-    """``name`` cut to ``width`` characters with an ellipsis."""
-    if not name:
+def short(name: object, width: int = NAME_WIDTH) -> str:
+    """``name`` cut to ``width`` characters with an ellipsis ("" when it is not text, as a
+    missing name read through pandas is NaN)."""
+    if not isinstance(name, str) or not name:
         return ""
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
-def table(title: str, text: Sequence[str], numbers: Sequence[str] = ()) -> Table:
-    """A table of ``text`` columns, then right-aligned ``numbers`` columns; no cell wraps."""
+def table(
+    title: str, text: Sequence[str], numbers: Sequence[str] = (), *, names: str | None = None
+) -> Table:
+    """A table of ``text`` columns, then right-aligned ``numbers`` columns; no cell wraps.
+
+    ``names`` is the text column that gives way when the table is wider than the terminal:
+    its cells (made with :func:`name_cell`) are cut further, and no other column is.
+    """
     out = Table(title=title)
     for col in text:
-        out.add_column(col, no_wrap=True, overflow="ellipsis")
+        out.add_column(col, no_wrap=col != names, overflow="ellipsis")
     for col in numbers:
         out.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     return out
 
 
+def name_cell(name: str | None, width: int = NAME_WIDTH) -> Text:
+    """A cell of a ``names`` column: ``name`` cut to ``width``, and further to fit, on one line."""
+    return Text(short(name, width), no_wrap=True, overflow="ellipsis")
+
+
 def keyed_table(title: str, by: str, rows: Sequence[Keyed], measures: tuple[str, ...]) -> Table:
     """A table of breakdown rows: the key, its name when any row has one, then the measures."""
     with_names = any(r.label != r.key for r in rows)
-    return table(title, (by, "name") if with_names else (by,), measures)
+    return table(title, (by, "name") if with_names else (by,), measures, names="name")
 
 
-def key_cells(row: Keyed, rows: Sequence[Keyed]) -> list[str]:
+def key_cells(row: Keyed, rows: Sequence[Keyed]) -> list[str | Text]:
     """The key (and name) cells of ``row`` as :func:`keyed_table` lays them out."""
     if not any(r.label != r.key for r in rows):
         return [row.key]
-    return [row.key, short(row.label) if row.label != row.key else ""]
+    return [row.key, name_cell(row.label if row.label != row.key else "")]
 
 
 def print_json(data: Any) -> None:

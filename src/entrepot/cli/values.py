@@ -10,7 +10,16 @@ from ..analysis.summary import Summary, SummaryRow
 from ..backends import BACKENDS
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
-from .app import JsonOption, StoreOption, TopOption, app, friendly, one_of, open_store
+from .app import (
+    JsonOption,
+    StoreOption,
+    TopOption,
+    app,
+    connect_engine,
+    friendly,
+    one_of,
+    open_store,
+)
 from .render import console, key_cells, keyed_table, money, pct, print_json, table
 
 _INDENT = {"domestic_exports": "  ", "re_exports": "  "}
@@ -34,11 +43,10 @@ def summary(
     """Values for the month and the year to date, with year-on-year changes."""
     from ..analysis.summary import breakdown
     from ..analysis.summary import summary as run_summary
-    from ..backends import connect
 
     month = Period.parse(period)
     with open_store(store, read_only=True) as opened:
-        engine = connect(backend, opened)
+        engine = connect_engine(backend, opened)
         if by:
             rows = breakdown(engine, month, by)
         else:
