@@ -14,6 +14,7 @@ from entrepot.analysis.compilations import (
     diagnostics,
     growth_streak,
     index_rows,
+    reference_years,
 )
 from entrepot.errors import InputError, NotInStoreError
 
@@ -70,8 +71,11 @@ def test_query_errors(store: Store) -> None:
     fill(store)
     with pytest.raises(NotInStoreError, match="Run 'entrepot compile' first"):
         index_rows(store, Period(2025, 12))
-    with pytest.raises(InputError, match="Reference year 2030 is not fully in the store"):
+    with pytest.raises(InputError, match="Reference year 2030 is not a complete year after"):
         compile_store(store, duckdb_backend(store), reference_year=2030)
+    # 2023 is the first year: its months have no year before to be priced against.
+    with pytest.raises(InputError, match=r"2023-01 to 2025-12; possible: 2024, 2025\)"):
+        compile_store(store, duckdb_backend(store), reference_year=2023)
     compile_store(store, duckdb_backend(store), breakdowns=("total",))
     with pytest.raises(NotInStoreError, match=r"Period 2026-01 has no compiled indices"):
         index_rows(store, Period(2026, 1))
@@ -98,14 +102,16 @@ def test_reference_year_defaults_to_the_last_complete_year_before_the_latest() -
     assert default_reference_year(full) == 2023
     # The latest year is partial: the year before it.
     assert default_reference_year([*full, 202501, 202502]) == 2024
-    # 2023 lacks a month: the complete year before the latest is 2022.
+    # 2023 lacks a month and 2022 has no year before it: 2024, though it is the latest.
     holed = [p for p in full if p != 202306]
-    assert default_reference_year(holed) == 2022
-    # One complete year only: that year.
-    assert default_reference_year([202401 + m for m in range(12)]) == 2024
-    with pytest.raises(NotInStoreError, match="no complete year"):
-        default_reference_year([202401, 202402])
     assert complete_years(holed) == [2022, 2024]
+    assert reference_years(holed) == [2024]
+    assert default_reference_year(holed) == 2024
+    # One complete year has no year before it to be priced against.
+    with pytest.raises(NotInStoreError, match="complete year after a year of data"):
+        default_reference_year([202401 + m for m in range(12)])
+    with pytest.raises(NotInStoreError, match="holds 2024-01 to 2024-02"):
+        default_reference_year([202401, 202402])
 
 
 def test_compile_uses_and_reports_the_default_reference_year(store: Store) -> None:

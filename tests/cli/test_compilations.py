@@ -30,7 +30,7 @@ def test_compile_reports_what_it_stored(filled_store: Path) -> None:
     share = 80 * HK / ((20 * 24 + 22 * 12 + 16 * 36 + 76) * HK)
     assert out == (
         f"Compilation 1: fisher, reference year 2024 = 100 (the last complete year before the "
-        f"latest), 2023-01 to 2025-12; {rows:,} series rows for total, section, division, group, "
+        f"latest, after a year of data), 2023-01 to 2025-12; {rows:,} series rows for total, section, division, group, "
         f"partner, region, mode; 1 relatives trimmed as outliers ({share:.2%} of trade value)."
     )
     assert f"({share:.2%}" == "(5.73%"
@@ -85,11 +85,15 @@ def test_compile_errors_are_one_line(filled_store: Path, small_store: Path, tmp_
         "error: Unknown backend 'polars'; choose one of duckdb, spark."
     )
     assert error_of("--store", filled_store, "compile", "--reference-year", "2030") == (
-        "error: Reference year 2030 is not fully in the store (it holds 2023-01 to 2025-12); "
-        "choose a year with all twelve months."
+        "error: Reference year 2030 is not a complete year after a year of data in the "
+        "store (it holds 2023-01 to 2025-12; possible: 2024, 2025)."
     )
-    assert "holds no complete year" in error_of("--store", small_store, "compile")
-    assert "holds no records" in error_of("--store", tmp_path / "none.duckdb", "compile")
+    assert "it must be a complete year after a year of data" in error_of(
+        "--store", small_store, "compile"
+    )
+    missing = tmp_path / "none.duckdb"
+    assert "does not exist" in error_of("--store", missing, "compile")
+    assert not missing.exists()
     with Store(filled_store, read_only=True) as store:
         assert store.count("compilations") == 0
 

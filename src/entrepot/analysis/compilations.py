@@ -8,7 +8,6 @@ volume growth streak; :func:`diagnostics` what was trimmed and which cells mix p
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -24,7 +23,7 @@ from ..periods import Period, describe_span
 from ..schema import BREAKDOWNS, INDEX_FLOWS, choice
 from ..store import Store
 from ..store import compilations as stored
-from .numbers import optional_float, optional_int
+from .numbers import optional_float, optional_int, records
 
 
 @dataclass(frozen=True)
@@ -121,25 +120,34 @@ def complete_years(periods: Sequence[int]) -> list[int]:
     return [y for y in years if all(y * 100 + m in held for m in range(1, 13))]
 
 
+def reference_years(periods: Sequence[int]) -> list[int]:
+    """Years that can be the reference: complete, and after a year the store holds (each
+    year's months are priced against the year before)."""
+    held = {p // 100 for p in periods}
+    return [y for y in complete_years(periods) if y - 1 in held]
+
+
 def default_reference_year(periods: Sequence[int]) -> int:
-    """The last complete year before the latest year held (the latest complete year when
-    there is no earlier one): 2024 for a store of 2023-01 to 2025-12."""
-    complete = complete_years(periods)
-    if not complete:
+    """The last possible reference year before the latest year held (else the latest
+    possible one): 2024 for a store of 2023-01 to 2025-12. See :func:`reference_years`."""
+    possible = reference_years(periods)
+    if not possible:
         raise NotInStoreError(
-            f"No reference year: the store holds no complete year ({describe_span(list(periods))})."
+            "No reference year: it must be a complete year after a year of data, and the "
+            f"store holds {describe_span(list(periods))}."
         )
     latest = max(periods) // 100
-    earlier = [y for y in complete if y < latest]
-    return earlier[-1] if earlier else complete[-1]
+    earlier = [y for y in possible if y < latest]
+    return earlier[-1] if earlier else possible[-1]
 
 
 def check_reference_year(year: int, periods: Sequence[int]) -> None:
-    """An error naming the months held unless the store covers all of ``year``."""
-    if year not in complete_years(periods):
+    """An error naming the months held unless ``year`` can be the reference year."""
+    if year not in reference_years(periods):
+        possible = ", ".join(map(str, reference_years(periods))) or "none"
         raise InputError(
-            f"Reference year {year} is not fully in the store (it holds "
-            f"{describe_span(list(periods))}); choose a year with all twelve months."
+            f"Reference year {year} is not a complete year after a year of data in the "
+            f"store (it holds {describe_span(list(periods))}; possible: {possible})."
         )
 
 
@@ -255,8 +263,8 @@ class Diagnostics:
         return {
             "period": str(self.period),
             "trimmed_value_share": self.trimmed_value_share,
-            "trimmed": json.loads(self.trimmed.to_json(orient="records")),
-            "heterogeneous": json.loads(self.heterogeneous.to_json(orient="records")),
+            "trimmed": records(self.trimmed),
+            "heterogeneous": records(self.heterogeneous),
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -20,3 +21,21 @@ def optional_int(value: Any) -> int | None:
     """``value`` as an int, or None for SQL NULL, NaN and pandas' NA."""
     number = optional_float(value)
     return None if number is None else int(number)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON-ready dicts: floats exact (not rounded as pandas'
+    ``to_json`` does), missing values None, timestamps and dates in ISO 8601."""
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    return value

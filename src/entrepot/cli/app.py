@@ -121,8 +121,11 @@ def store_path(store: Path | None = None) -> Path:
     return store or state.store or default_store_path()
 
 
-def open_store(store: Path | None = None, *, read_only: bool = False) -> Store:
-    return Store(store_path(store), read_only=read_only)
+def open_store(
+    store: Path | None = None, *, read_only: bool = False, create: bool = False
+) -> Store:
+    """The store the user named; only the commands that load data (``create``) make one."""
+    return Store(store_path(store), read_only=read_only, create=create)
 
 
 def connect_engine(name: str, store: Store) -> Backend:

@@ -38,7 +38,7 @@ def classifications_load(
     files or none)."""
     from ..classifications import load_classifications
 
-    with open_store(store) as opened:
+    with open_store(store, create=True) as opened:
         loads = load_classifications(
             opened, files, kind=kind.lower() if kind else None, replace=replace
         )

@@ -43,7 +43,7 @@ def compile_(
         int | None,
         typer.Option(
             help="Year whose monthly average is 100.",
-            show_default="the last complete year before the latest",
+            show_default="the last complete year before the latest, after a year of data",
         ),
     ] = None,
     low: Annotated[float, typer.Option(help="Trim unit value relatives below this.")] = 0.1,
@@ -78,7 +78,11 @@ def compile_(
             progress=step,
         )
     first, last = (str(Period.from_key(p)) for p in report.periods)
-    chosen = "" if reference_year else " (the last complete year before the latest)"
+    chosen = (
+        ""
+        if reference_year
+        else " (the last complete year before the latest, after a year of data)"
+    )
     console.print(
         f"Compilation {report.compile_id}: {report.formula}, reference year "
         f"{report.reference_year} = 100{chosen}, {first} to {last}; {report.series_rows:,} "

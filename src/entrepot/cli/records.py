@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ..analysis.numbers import records
 from ..errors import MappingError, RejectedRowsError
 from ..ingest import LoadReport
 from ..periods import Period
@@ -63,7 +63,7 @@ def ingest(
 
     mapping = parse_map(map_ or [])
     month = Period.parse(period) if period else None
-    with open_store(store) as opened, progress_bar() as bar:
+    with open_store(store, create=True) as opened, progress_bar() as bar:
         tasks: dict[Path, Any] = {}
 
         def on_progress(source: Any, fraction: float) -> None:
@@ -119,8 +119,8 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
     if as_json:
         print_json(
             {
-                "loads": json.loads(loads.to_json(orient="records", date_format="iso")),
-                "revisions": json.loads(revisions.to_json(orient="records", date_format="iso")),
+                "loads": records(loads),
+                "revisions": records(revisions),
             }
         )
         return

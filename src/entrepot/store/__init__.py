@@ -47,9 +47,18 @@ class Store:
     6
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+    ):
+        """Open the store at ``path``, creating it unless ``read_only`` or ``create=False``
+        (then a missing file is an error saying how to make one)."""
         self.path = str(path if path is not None else default_store_path())
-        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+        must_exist = read_only or not create
+        if must_exist and self.path != ":memory:" and not Path(self.path).exists():
             raise NotInStoreError(
                 f"Store {self.path} does not exist. Create it with 'entrepot ingest FILE' "
                 f"or name another with --store PATH (or ${STORE_ENV})."
