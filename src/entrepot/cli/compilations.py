@@ -3,8 +3,10 @@ indices, compiled into the store and read back."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from ..analysis.compilations import Diagnostics, IndexRow
@@ -167,41 +169,36 @@ def diagnostics_(
     _print_diagnostics(report)
 
 
+CELL_COLUMNS = ("flow", "commodity", "name", "partner", "unit")
+"""How a cell is shown: its key, with the commodity's name."""
+
+
 def _print_diagnostics(report: Diagnostics) -> None:
-    trims = table(
+    _print_cells(
         f"Relatives trimmed in {report.period} "
         f"({report.trimmed_value_share:.3%} of the month's trade value)",
-        ("flow", "commodity", "name", "partner", "unit"),
-        ("relative", "HK$", "share of flow"),
-        names="name",
+        report.trimmed,
+        {
+            "relative": lambda r: f"{r.relative:.3g}",
+            "HK$": lambda r: money(r.v1),
+            "share of flow": lambda r: f"{r.share:.3%}",
+        },
     )
-    for r in report.trimmed.itertuples(index=False):
-        trims.add_row(
-            str(r.flow),
-            str(r.commodity),
-            name_cell(r.name, 24),
-            str(r.partner),
-            str(r.unit),
-            f"{r.relative:.3g}",
-            money(r.v1),
-            f"{r.share:.3%}",
-        )
-    console.print(trims)
-    cells = table(
+    _print_cells(
         f"Least homogeneous cells of {report.period.year} (monthly unit values)",
-        ("flow", "commodity", "name", "partner", "unit"),
-        ("months", "mean unit value", "CV"),
-        names="name",
+        report.heterogeneous,
+        {
+            "months": lambda r: str(r.months),
+            "mean unit value": lambda r: f"{r.mean_unit_value:,.2f}",
+            "CV": lambda r: f"{r.cv:.2f}",
+        },
     )
-    for r in report.heterogeneous.itertuples(index=False):
-        cells.add_row(
-            str(r.flow),
-            str(r.commodity),
-            name_cell(r.name, 24),
-            str(r.partner),
-            str(r.unit),
-            str(r.months),
-            f"{r.mean_unit_value:,.2f}",
-            f"{r.cv:.2f}",
-        )
-    console.print(cells)
+
+
+def _print_cells(title: str, frame: pd.DataFrame, numbers: dict[str, Callable[[Any], str]]) -> None:
+    """One row per cell of ``frame``: :data:`CELL_COLUMNS`, then each of ``numbers``."""
+    shown = table(title, CELL_COLUMNS, tuple(numbers), names="name")
+    for r in frame.itertuples(index=False):
+        keys = (str(r.flow), str(r.commodity), name_cell(r.name, 24), str(r.partner), str(r.unit))
+        shown.add_row(*keys, *(show(r) for show in numbers.values()))
+    console.print(shown)
