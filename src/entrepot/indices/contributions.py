@@ -25,7 +25,7 @@ from . import bilateral
 from .bilateral import Grid, Pairs
 from .formulas import resolve
 from .panel import Panel
-from .series import _panels
+from .series import _panels, _series, _where
 
 
 def fisher_contributions(grid: Grid, pairs: Pairs) -> np.ndarray:
@@ -58,6 +58,8 @@ def contributions(
     item: str = "item",
     price: str = "price",
     quantity_col: str = "quantity",
+    periods: str = "auto",
+    duplicates: str = "drop",
 ) -> pd.DataFrame:
     """Each item's additive contribution to the change of the Fisher index.
 
@@ -72,12 +74,24 @@ def contributions(
     With ``reference=100`` the contributions are in index points (percentage points of
     change since the base). ``quantity=True`` decomposes the Fisher quantity index instead.
     Items not matched in any comparison of the span are left out. Columns: ``by`` (if any),
-    the period column, the item column and ``contribution``.
+    the period column, the item column and ``contribution``. ``periods`` and
+    ``duplicates`` read the records as :func:`~entrepot.indices.price_index` does, and a
+    period without contributions because its comparison has no item in common is stated
+    as a gap on the ``entrepot.indices`` logger.
     """
     if chain not in ("links", "fixed", "chained"):
         raise InputError(f"Unknown chain {chain!r}: use one of links, fixed, chained.")
     frames = []
-    for key, group in _panels(panel, resolve("fisher"), by, period, item, price, quantity_col):
+    fisher = resolve("fisher")
+    for key, group in _panels(
+        panel, fisher, by, period, item, price, quantity_col, periods, duplicates
+    ):
+        try:  # the same checks, and the same stated gaps, as the Fisher index
+            _series(group, fisher, chain, base, None, None, quantity, False, {}, _where(key))
+        except InputError as exc:
+            if not key:
+                raise
+            raise InputError(f"{_where(key)}{exc}") from exc
         frame = _one_panel(group.swapped() if quantity else group, chain, base, reference)
         frame.columns = [group.periods.name or period, group.items.name or item, "contribution"]
         for name, value in reversed(list(key)):

@@ -12,7 +12,7 @@ from ..errors import InputError
 from . import bilateral, multilateral
 from .bilateral import Grid, Pairs
 from .formulas import FORMULAS, FormulaInfo, resolve
-from .panel import Panel, build_panel, check_columns
+from .panel import DUPLICATES, PERIODS, Panel, _build, check_columns, check_mode, log
 from .splicing import SPLICES, extend
 
 CHAINS: dict[str, str] = {
@@ -41,17 +41,25 @@ def price_index(
     item: str = "item",
     price: str = "price",
     quantity_col: str = "quantity",
+    periods: str = "auto",
+    duplicates: str = "drop",
 ) -> pd.DataFrame:
     """An index series of ``formula`` over the records of ``panel``.
 
     ``panel`` holds one row per (period, item) record with a price and a quantity; several
     records of an item in a period are combined into their unit value first. Items are
-    matched between periods by id. Periods keep their order of first appearance, so sort
-    the records by period first.
+    matched between periods by id. Periods are read and put in chronological order
+    (``periods="auto"``: months in any usual spelling, quarters, dates or numbers, see
+    :func:`entrepot.indices.panel.read_period`); labels that are none of these keep their
+    order of first appearance, or are an error with ``periods="parse"``; ``"given"`` keeps
+    every label as it is. Rows equal to an earlier row in every column are left out with a
+    warning (``duplicates="drop"``), counted (``"sum"``) or an error (``"reject"``).
 
     Bilateral formulas give a ``chain="fixed"`` series (every period against ``base``), a
     ``"chained"`` one (period-on-period links multiplied together) or the ``"links"``. A
-    comparison with no item in common is NaN (and so is a chain from there on).
+    comparison with no item in common is NaN (and so is a chain from there on), a gap
+    stated by a warning on the ``entrepot.indices`` logger that names the periods. A
+    weighted formula on a period whose quantities are all zero is an error.
     Multilateral formulas (``geks_*``, ``geary_khamis``, ``wtpd``) use one window of all
     periods, or a rolling ``window`` extended by ``splice`` (default ``"mean"``).
 
@@ -90,14 +98,18 @@ def price_index(
         raise InputError(f"Unknown splice {splice!r}: use one of {', '.join(SPLICES)}.")
 
     frames = []
-    for key, group in _panels(panel, info, by, period, item, price, quantity_col):
+    for key, group in _panels(
+        panel, info, by, period, item, price, quantity_col, periods, duplicates
+    ):
+        where = _where(key)
         try:
-            values = _series(group, info, chain, base, window, splice, quantity, implicit, params)
+            values = _series(
+                group, info, chain, base, window, splice, quantity, implicit, params, where
+            )
         except InputError as exc:
             if not key:
                 raise
-            where = ", ".join(f"{name}={value!r}" for name, value in key)
-            raise InputError(f"In the group {where}: {exc}") from exc
+            raise InputError(f"{where}{exc}") from exc
         if chain != "links":
             values = values * reference
         frame = pd.DataFrame({group.periods.name or period: group.periods, "index": values})
@@ -131,6 +143,13 @@ def _parameters(
     return {k: v for k, v in given.items() if v is not None}
 
 
+def _where(key: tuple[tuple[str, object], ...]) -> str:
+    """``In the group flow='imports': `` for messages about one group ('' for no group)."""
+    if not key:
+        return ""
+    return "In the group " + ", ".join(f"{name}={value!r}" for name, value in key) + ": "
+
+
 def _panels(
     panel: pd.DataFrame | Panel,
     info: FormulaInfo,
@@ -139,7 +158,11 @@ def _panels(
     item: str,
     price: str,
     quantity_col: str,
+    periods: str = "auto",
+    duplicates: str = "drop",
 ) -> Iterator[tuple[tuple[tuple[str, object], ...], Panel]]:
+    check_mode(periods, PERIODS, "periods")
+    check_mode(duplicates, DUPLICATES, "duplicates")
     if isinstance(panel, Panel):
         if by is not None:
             raise InputError("by= needs a DataFrame of records, not a built Panel.")
@@ -155,15 +178,20 @@ def _panels(
     columns = dict(period=period, item=item, price=price)
     keys = [by] if isinstance(by, str) else list(by or [])
     check_columns(panel, {**columns, **{f"by[{i}]": k for i, k in enumerate(keys)}})
+    options: dict[str, Any] = dict(
+        period=period, item=item, price=price, quantity=qcol, periods=periods, duplicates=duplicates
+    )
     if not keys:
-        yield (), build_panel(panel, period=period, item=item, price=price, quantity=qcol)
+        yield (), _build(panel, **options)
         return
     for key, group in panel.groupby(keys, sort=False, dropna=False):
         values = key if isinstance(key, tuple) else (key,)
-        yield (
-            tuple(zip(keys, values, strict=True)),
-            build_panel(group, period=period, item=item, price=price, quantity=qcol),
-        )
+        named = tuple(zip(keys, values, strict=True))
+        try:
+            built = _build(group, **options, where=_where(named))
+        except InputError as exc:
+            raise InputError(f"{_where(named)}{exc}") from exc
+        yield named, built
 
 
 def _series(
@@ -176,9 +204,12 @@ def _series(
     quantity: bool,
     implicit: bool,
     params: dict[str, object],
+    where: str = "",
 ) -> np.ndarray:
     t = len(panel.periods)
     base_pos = 0 if base is None else panel.position(base)
+    if info.weighted:
+        _check_quantities(panel, info)
     if "basket" in info.parameters:
         params = {
             **params,
@@ -196,7 +227,78 @@ def _series(
         v = panel.values
         ratio = np.concatenate(([np.nan], v[1:] / v[:-1])) if chain == "links" else v / v[base_pos]
         values = ratio / values
+    report_gaps(panel, info, chain, base_pos, values, where)
     return values
+
+
+def _check_quantities(panel: Panel, info: FormulaInfo) -> None:
+    """A weighted formula needs some quantity in every period: an error naming those
+    whose quantities are all zero."""
+    with np.errstate(invalid="ignore"):
+        empty = np.flatnonzero(np.nansum(panel.quantities, axis=1) <= 0)
+    if len(empty):
+        shown = _periods(panel, empty)
+        raise InputError(
+            f"{shown} {'has' if len(empty) == 1 else 'have'} only zero quantities: {info.name} "
+            "weighs prices by quantities and has nothing to weigh with there. Leave the "
+            "period out, or use an unweighted formula (jevons, dutot, carli)."
+        )
+
+
+def _periods(panel: Panel, positions: Sequence[int] | np.ndarray, limit: int = 6) -> str:
+    labels = [str(panel.periods[int(i)]) for i in positions]
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    word = "Period" if len(labels) == 1 else "Periods"
+    return f"{word} {', '.join(labels[:limit])}{more}"
+
+
+def _unmatched(panel: Panel, a: int, b: int, weighted: bool) -> str | None:
+    """Why periods ``a`` and ``b`` cannot be compared, or None if they can."""
+    common = np.isfinite(panel.prices[a]) & np.isfinite(panel.prices[b])
+    first, second = panel.periods[a], panel.periods[b]
+    if not common.any():
+        return f"{first} and {second} have no item in common"
+    if weighted and (
+        panel.quantities[a, common].sum() <= 0 or panel.quantities[b, common].sum() <= 0
+    ):
+        return f"the items {first} and {second} share have only zero quantities"
+    return None
+
+
+def report_gaps(
+    panel: Panel, info: FormulaInfo, chain: str, base_pos: int, values: np.ndarray, where: str
+) -> None:
+    """A warning naming the periods whose index is NaN, and why: the stated gaps."""
+    gaps = ~np.isfinite(values)
+    if chain == "links":
+        gaps[0] = False
+    if not gaps.any():
+        return
+    t = len(panel.periods)
+    if info.kind == "multilateral" or chain == "chained":
+        pairs = [(u - 1, u) for u in range(1, t)]
+        if info.kind == "multilateral":
+            pairs = [(a, b) for a in range(t) for b in range(a + 1, t)]
+        reasons = [r for a, b in pairs if (r := _unmatched(panel, a, b, info.weighted))]
+        why = reasons[0] if reasons else f"{info.name} is not defined there"
+        if info.kind == "multilateral":
+            why = f"{why}, and {info.name} compares every pair of periods in a window"
+        else:
+            why = f"the chain breaks where {why}"
+        messages: dict[str, list[int]] = {why: np.flatnonzero(gaps).tolist()}
+    else:
+        messages = {}
+        for u in np.flatnonzero(gaps).tolist():
+            a = base_pos if chain == "fixed" else u - 1
+            why = _unmatched(panel, a, u, info.weighted) or f"{info.name} is not defined"
+            messages.setdefault(why, []).append(u)
+    for why, positions in messages.items():
+        log.warning(
+            "%sNo index for %s: %s. The value is left empty (NaN), a gap in the series.",
+            where,
+            _periods(panel, positions).split(" ", 1)[1],
+            why,
+        )
 
 
 def _check_window(window: int | None, periods: int) -> int:
