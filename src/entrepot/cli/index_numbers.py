@@ -33,16 +33,14 @@ def index(
         typer.Argument(help="CSV with columns period,item,price,quantity (others ignored)."),
     ] = None,
     formula: Annotated[str, typer.Option(help="Formula name; see --list.")] = "fisher",
-    chain: Annotated[
-        str | None, typer.Option(help=one_of(lib.CHAINS), show_default="fixed")
-    ] = None,
+    chain: Annotated[str, typer.Option(help=one_of(lib.CHAINS))] = "fixed",
     quantity: Annotated[
         bool, typer.Option("--quantity", help="Quantity index instead of price.")
     ] = False,
     implicit: Annotated[
         bool,
         typer.Option(
-            "--implicit",
+            "--implicit/--direct",
             help="Value ratio divided by the direct index of the other kind (with --quantity: "
             "value index ÷ price index).",
         ),
@@ -70,7 +68,7 @@ def index(
     ] = False,
     links: Annotated[
         bool,
-        typer.Option("--links", help="Period-on-period links (same as --chain links)."),
+        typer.Option("--links/--no-links", help="Period-on-period links (same as --chain links)."),
     ] = False,
     map_: Annotated[
         list[str] | None,
@@ -142,13 +140,14 @@ def index(
     sys.stdout.write(result.to_csv(index=False, float_format="%.17g"))
 
 
-def _chain(chain: str | None, links: bool) -> str:
-    if links and chain is not None and chain.lower() != "links":
+def _chain(chain: str, links: bool) -> str:
+    """``--links`` is ``--chain links``; with ``--chain chained`` it is an error."""
+    if links and chain.lower() not in ("fixed", "links"):
         raise InputError(
             f"--links asks for the period-on-period links; --chain {chain} for a whole series: "
             "give one of them."
         )
-    return "links" if links else (chain or "fixed").lower()
+    return "links" if links else chain.lower()
 
 
 def _check_contributions(
