@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 BACKENDS = ("duckdb", "spark")
-STORE_TABLES = ("cells", "commodity_sitc", "sitc", "partners", "modes")
+STORE_TABLES = ("cells", "commodity_sitc", "sitc", "partners", "modes", "commodities")
 """Tables the compute layer reads."""
 
 
@@ -81,10 +81,37 @@ class Backend:
                 return _duckdb_table(self.con, name)
             return self.con.table(name)
 
+    def has(self, name: str) -> bool:
+        """Whether the backend holds a table called ``name``."""
+        with engine_errors(f"Listing the tables of {self.name}"):
+            return name in self.con.list_tables()
+
     def execute(self, expr: ibis.Expr) -> pd.DataFrame:
         """Run ``expr`` and return a pandas DataFrame, translating engine errors."""
         with engine_errors(f"Running a query on {self.name}"):
             return self.con.execute(expr)
+
+    def materialize(self, name: str, expr: ibis.Table) -> ibis.Table:
+        """Run ``expr`` once into a temporary table ``name`` (replacing one of that name)
+        and return it, for results several expressions read (a compilation's relatives)."""
+        with engine_errors(f"Computing {name} on {self.name}"):
+            sql = self.con.compile(expr)
+            if self.name == "spark":
+                frame = self.con._session.sql(sql).cache()
+                frame.createOrReplaceTempView(name)
+                return self.con.table(name)
+            self.con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+            return _duckdb_table(self.con, name)
+
+    def drop(self, name: str) -> None:
+        """Drop a table :meth:`materialize` made."""
+        with engine_errors(f"Dropping {name} on {self.name}"):
+            if self.name == "spark":
+                session = self.con._session
+                session.catalog.uncacheTable(name)
+                session.catalog.dropTempView(name)
+            else:
+                self.con.con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     def load(self, name: str, data: pa.Table) -> ibis.Table:
         """Create (or replace) a table from an Arrow table (Spark: a temporary view)."""

@@ -57,6 +57,9 @@ digit), division (2) and group (3), partner, its region, and transport mode."""
 MODES: tuple[str, ...] = ("air", "land", "sea", "river", "other")
 """Transport modes. A record may leave the mode unstated (the office's detailed files do)."""
 
+NOT_STATED = "not stated"
+"""The key of a cell whose mode (origin, consignment) the record leaves unstated."""
+
 MODE_LABELS: dict[str, str] = {
     "air": "Air",
     "land": "Land",

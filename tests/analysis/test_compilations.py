@@ -71,11 +71,10 @@ def test_query_errors(store: Store) -> None:
     fill(store)
     with pytest.raises(NotInStoreError, match="Run 'entrepot compile' first"):
         index_rows(store, Period(2025, 12))
-    with pytest.raises(InputError, match="Reference year 2030 is not a complete year after"):
+    with pytest.raises(
+        InputError, match=r"Reference year 2030 is not a year of twelve months.*2023, 2024, 2025\)"
+    ):
         compile_store(store, duckdb_backend(store), reference_year=2030)
-    # 2023 is the first year: its months have no year before to be priced against.
-    with pytest.raises(InputError, match=r"2023-01 to 2025-12; possible: 2024, 2025\)"):
-        compile_store(store, duckdb_backend(store), reference_year=2023)
     compile_store(store, duckdb_backend(store), breakdowns=("total",))
     with pytest.raises(NotInStoreError, match=r"Period 2026-01 has no compiled indices"):
         index_rows(store, Period(2026, 1))
@@ -102,15 +101,13 @@ def test_reference_year_defaults_to_the_last_complete_year_before_the_latest() -
     assert default_reference_year(full) == 2023
     # The latest year is partial: the year before it.
     assert default_reference_year([*full, 202501, 202502]) == 2024
-    # 2023 lacks a month and 2022 has no year before it: 2024, though it is the latest.
+    # 2023 lacks a month: the complete year before the latest is 2022.
     holed = [p for p in full if p != 202306]
-    assert complete_years(holed) == [2022, 2024]
-    assert reference_years(holed) == [2024]
-    assert default_reference_year(holed) == 2024
-    # One complete year has no year before it to be priced against.
-    with pytest.raises(NotInStoreError, match="complete year after a year of data"):
-        default_reference_year([202401 + m for m in range(12)])
-    with pytest.raises(NotInStoreError, match="holds 2024-01 to 2024-02"):
+    assert complete_years(holed) == reference_years(holed) == [2022, 2024]
+    assert default_reference_year(holed) == 2022
+    # One complete year only: that year (the first year is priced against itself).
+    assert default_reference_year([202401 + m for m in range(12)]) == 2024
+    with pytest.raises(NotInStoreError, match=r"year of twelve months.*2024-01 to 2024-02"):
         default_reference_year([202401, 202402])
 
 
@@ -128,10 +125,19 @@ def test_growth_streak_counts_calendar_months() -> None:
             "volume_yoy_pct": [1.0, 2.0, 3.0, 4.0, math.nan, 5.0],
         }
     )
-    assert growth_streak(series, Period(2025, 12)) == 1  # November has no figure
-    assert growth_streak(series, Period(2025, 10)) == 2  # August is missing
-    assert growth_streak(series, Period(2025, 7)) == 2
-    assert growth_streak(series.assign(volume_yoy_pct=-1.0), Period(2025, 12)) == 0
+    # November has no figure: growth before it is unknown, so the streak is at least 1.
+    assert growth_streak(series, Period(2025, 12)) == (1, True)
+    assert growth_streak(series, Period(2025, 10)) == (2, True)  # August is missing
+    # The data start (no June 2024 comparison) cuts the streak: at least 2.
+    assert growth_streak(series, Period(2025, 7)) == (2, True)
+    assert growth_streak(series.assign(volume_yoy_pct=-1.0), Period(2025, 12)) == (0, False)
+
+
+def test_streaks_count_published_rates() -> None:
+    # +0.04% is published as +0.0%: not growth, so it ends the streak (which is then exact).
+    series = pd.DataFrame({"period": [202510, 202511, 202512], "volume_yoy_pct": [3.0, 0.04, 0.05]})
+    assert growth_streak(series, Period(2025, 12)) == (1, False)
+    assert growth_streak(series.assign(volume_yoy_pct=-0.04), Period(2025, 12)) == (0, False)
 
 
 def test_terms_of_trade(store: Store) -> None:

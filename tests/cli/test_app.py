@@ -85,7 +85,7 @@ def test_store_after_the_command_name_for_writers(tmp_path: Path) -> None:
     with Store(after, read_only=True) as store:
         assert store.count("loads") == 1 and store.count("sitc") == 6
     # compile: after wins too (the store before does not exist and is not created).
-    assert "complete year after a year of data" in error_of(
+    assert "it must be a year of twelve months" in error_of(
         "--store", before, "compile", "--store", after
     )
     assert not before.exists()
@@ -122,14 +122,17 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
     "history": {},
     "compile": {
         "--formula": "fisher",
-        "--reference-year": "(the last complete year before the latest, after a year of data)",
+        "--reference-year": "(the last complete year before the latest)",
+        "--linking": "overlap",
         "--low": "0.1",
         "--high": "10.0",
         "--fence": "3.0",
-        "--imputation": "exclude",
+        "--imputation": "class_mean",
+        "--cell-keys": "(none)",
+        "--min-coverage": "0.5",
         "--backend": "duckdb",
     },
-    "indices": {"--flow": "total_exports", "--by": "total", "--top": "15"},
+    "indices": {"--flow": "total_exports", "--by": "total", "--change": "yoy", "--top": "15"},
     "diagnostics": {"--top": "15"},
     "classifications load": {"--kind": "(recognised from each file)"},
     "classifications show": {},

@@ -29,9 +29,10 @@ def test_compile_reports_what_it_stored(filled_store: Path) -> None:
     # 139.6 bn traded in 2023-2025.
     share = 80 * HK / ((20 * 24 + 22 * 12 + 16 * 36 + 76) * HK)
     assert out == (
-        f"Compilation 1: fisher, reference year 2024 = 100 (the last complete year before the "
-        f"latest, after a year of data), 2023-01 to 2025-12; {rows:,} series rows for total, section, division, group, "
-        f"partner, region, mode; 1 relatives trimmed as outliers ({share:.2%} of trade value)."
+        f"Compilation 1: fisher, overlap linking, reference year 2024 = 100 (the last complete "
+        f"year before the latest), 2023-01 to 2025-12; {rows:,} series rows for total, section, "
+        f"division, group, partner, region, mode; 1 relatives trimmed as outliers ({share:.2%} "
+        "of trade value)."
     )
     assert f"({share:.2%}" == "(5.73%"
 
@@ -63,7 +64,7 @@ def test_compile_with_a_reference_year_and_formula(filled_store: Path) -> None:
     args = ("--formula", "laspeyres", "--reference-year", "2024", "--fence", "0")
     out = words(ok("--store", filled_store, "compile", *args).stdout)
     assert out.startswith(
-        "Compilation 1: laspeyres, reference year 2024 = 100, 2023-01 to 2025-12;"
+        "Compilation 1: laspeyres, overlap linking, reference year 2024 = 100, 2023-01 to 2025-12;"
     )
     data = json.loads(
         ok("--store", filled_store, "indices", "--period", "2025-12", "--json").stdout
@@ -79,18 +80,22 @@ def test_compile_errors_are_one_line(filled_store: Path, small_store: Path, tmp_
         "error: Unknown formula 'chained'; choose one of fisher, laspeyres, paasche, tornqvist."
     )
     assert error_of("--store", filled_store, "compile", "--imputation", "mean") == (
-        "error: Unknown imputation 'mean'; choose one of exclude, class_mean."
+        "error: Unknown imputation 'mean'; choose one of class_mean, exclude."
     )
     assert error_of("--store", filled_store, "compile", "--backend", "polars") == (
         "error: Unknown backend 'polars'; choose one of duckdb, spark."
     )
     assert error_of("--store", filled_store, "compile", "--reference-year", "2030") == (
-        "error: Reference year 2030 is not a complete year after a year of data in the "
-        "store (it holds 2023-01 to 2025-12; possible: 2024, 2025)."
+        "error: Reference year 2030 is not a year of twelve months in the store (it holds "
+        "2023-01 to 2025-12; possible: 2023, 2024, 2025)."
     )
-    assert "it must be a complete year after a year of data" in error_of(
-        "--store", small_store, "compile"
+    assert error_of("--store", filled_store, "compile", "--linking", "chained") == (
+        "error: Unknown linking 'chained'; choose one of overlap, annual."
     )
+    assert error_of("--store", filled_store, "compile", "--cell-keys", "port") == (
+        "error: Unknown cell key 'port'; choose one of mode, origin, consignment."
+    )
+    assert "it must be a year of twelve months" in error_of("--store", small_store, "compile")
     missing = tmp_path / "none.duckdb"
     assert "does not exist" in error_of("--store", missing, "compile")
     assert not missing.exists()
@@ -104,15 +109,17 @@ INDEX_ROW = {
     "key": str,
     "name": str,
     "value": float,
-    "value_yoy_pct": float,
-    "price_yoy_pct": float,
-    "volume_yoy_pct": float,
-    "volume_growth_streak": int,
-    "price_coverage": float,
     "price_index": float,
     "volume_index": float,
+    **{f"{m}_{c}_pct": float for m in ("value", "price", "volume") for c in ("yoy", "mom", "ytd")},
+    "volume_growth_streak": int,
+    "streak_at_least": bool,
+    "price_coverage": float,
+    "low_coverage": bool,
     "cells_matched": int,
     "cells_imputed": int,
+    "volume_ref_mean": float,
+    "direct_yoy_pct": float,
 }
 
 
@@ -142,13 +149,25 @@ def test_indices_json(compiled_store: Path) -> None:
             # Fisher: A's price up 20%, B's flat, equal base values: 1.1.
             "price_yoy_pct": pytest.approx(10.0, rel=1e-12),
             "volume_yoy_pct": pytest.approx(0.0, abs=1e-12),
+            # Prices jump in January 2025 and stay: the month-on-month change is 0 in
+            # December, the year to date +10% (every 2025 month against every 2024 one).
+            "value_mom_pct": pytest.approx(0.0, abs=1e-12),
+            "price_mom_pct": pytest.approx(0.0, abs=1e-12),
+            "volume_mom_pct": pytest.approx(0.0, abs=1e-12),
+            "value_ytd_pct": pytest.approx(10.0, rel=1e-12),
+            "price_ytd_pct": pytest.approx(10.0, rel=1e-12),
+            "volume_ytd_pct": pytest.approx(0.0, abs=1e-12),
             "volume_growth_streak": 0,
+            "streak_at_least": False,
             "price_coverage": 1.0,
+            "low_coverage": False,
             "price_index": pytest.approx(110.0, rel=1e-12),
             "volume_index": pytest.approx(100.0, rel=1e-12),
-            # A and B to the USA, matched with a year earlier; nothing imputed.
+            # A and B to the USA, matched with 2024's prices; nothing imputed.
             "cells_matched": 2,
             "cells_imputed": 0,
+            "volume_ref_mean": pytest.approx(100.0, rel=1e-12),
+            "direct_yoy_pct": pytest.approx(10.0, rel=1e-12),
         }
     ]
 
@@ -272,7 +291,9 @@ TRIMMED = {
     "name": str,
     "partner": str,
     "unit": str,
+    "mode": str,
     "relative": float,
+    "rule": str,
     "v0": float,
     "v1": float,
     "share": float,
@@ -301,7 +322,8 @@ def assert_diagnostics(data: dict[str, object]) -> None:
             for key, kind in keys.items():
                 # JSON writes a whole float without its decimals.
                 ok_types = (int, float) if kind is float else kind
-                if key != "name" or row[key] is not None:  # a commodity may have no name
+                # A commodity may have no name; a trim has a mode only with the mode cells.
+                if key not in ("name", "mode") or row[key] is not None:
                     assert isinstance(row[key], ok_types), (name, key, row[key])
 
 
@@ -319,8 +341,11 @@ def test_diagnostics_json(compiled_store: Path) -> None:
             "name": "T-shirts of cotton",
             "partner": "CHN",
             "unit": "NO.",
+            "mode": None,
             "relative": pytest.approx(20.0),
-            "v0": pytest.approx(4 * HK),
+            "rule": "bound",
+            # The base weight: the cell's value over 2024, twelve months of HK$400 mn.
+            "v0": pytest.approx(12 * 4 * HK),
             "v1": pytest.approx(80 * HK),
             "share": pytest.approx(80 / 92, rel=1e-9),
         }
@@ -377,6 +402,7 @@ def test_diagnostics_tables(compiled_store: Path) -> None:
         "CHN",
         "NO.",
         "20",
+        "bound",
         "8.0 bn",
         "86.957%",
     ]

@@ -9,7 +9,9 @@ month a year earlier the relatives are 1.2 and 1, so
     Fisher    = √(1.1 · 23.6/22)               = √1.18
     Törnqvist = exp(½ (10 ln 1.2 / 20 + 9.6 ln 1.2 / 23.6))
 
-and the value ratio is 23.6/20 = 1.18, so the Fisher volume change is also √1.18.
+and the value ratio is 23.6/20 = 1.18, so the Fisher volume change is also √1.18. Since
+prices are constant through 2023 and 2024, every 2025 month's link to 2024's average prices
+equals its comparison with the same month a year earlier: the level is 100 × the formula.
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def test_cell_counts_are_int64_and_zero_without_a_year_before(backend: Make) -> 
     assert frame.cells_imputed.dtype == "int64"
     rx = frame[frame.measure == "re_exports"]
     counts = dict(zip(rx.period, rx.cells_matched, strict=True))
-    assert [counts[p] for p in (202312, 202401, 202512)] == [0, 2, 2]
+    # The first year is priced against its own average: its cells are matched too.
+    assert [counts[p] for p in (202312, 202401, 202512)] == [2, 2, 2]
     assert set(rx.cells_imputed) == {0}
 
 
@@ -102,9 +105,9 @@ def test_chain_linked_series_with_reference_year(backend: Make) -> None:
     frame, _ = run(backend, hand_cells(), reference_year=2024)
     rx = frame[(frame.measure == "re_exports") & (frame.key == "total")]
     index = dict(zip(rx.period, rx.price_index, strict=True))
-    # 2023 has no previous year to link to; 2024 is flat at 100; 2025 is √1.18 higher.
-    assert all(math.isnan(index[p]) for p in range(202301, 202313))
-    assert [index[p] for p in range(202401, 202413)] == pytest.approx([100.0] * 12, rel=1e-12)
+    # 2023 (against its own average) and 2024 are flat at 100; 2025 is √1.18 higher.
+    months = [y * 100 + m for y in (2023, 2024) for m in range(1, 13)]
+    assert [index[p] for p in months] == pytest.approx([100.0] * 24, rel=1e-12)
     assert [index[p] for p in range(202501, 202513)] == pytest.approx(
         [100 * SQRT_118] * 12, rel=1e-12
     )
@@ -212,13 +215,16 @@ def test_class_mean_imputation_by_hand(backend: Make) -> None:
         frame = be.execute(series)
         results[imputation] = row(frame, "re_exports", 202512)
     excluded, imputed = results["exclude"], results["class_mean"]
-    assert excluded.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
-    # Class means: group 776 moves like A (1.2), group 845 like B (1.0).
-    laspeyres = (1.2 * 10 + 10 + 1.0 * 4) / (10 + 10 + 4)
+    # 2024's links are all 1 (D, new in December 2024, takes group 845's mean, B's 1.0), so
+    # the 2025 levels are the 2025 links against 2024's average prices and values: A and
+    # B weigh 120 each; D (HK$4 in 2024) is gone and takes group 845's 1.0; in December
+    # C is new (HK$6 now) and takes group 776's 1.2.
+    laspeyres = (1.2 * 120 + 1.0 * 120 + 1.0 * 4) / (120 + 120 + 4)
     paasche = (9.6 + 14 + 6) / (9.6 / 1.2 + 14 + 6 / 1.2)
-    assert imputed.laspeyres_yoy == pytest.approx(laspeyres, rel=1e-12)
-    assert imputed.paasche_yoy == pytest.approx(paasche, rel=1e-12)
-    assert imputed.fisher_yoy == pytest.approx(math.sqrt(laspeyres * paasche), rel=1e-12)
+    assert imputed.price_index == pytest.approx(100 * math.sqrt(laspeyres * paasche), rel=1e-12)
+    assert excluded.price_index == pytest.approx(100 * SQRT_118, rel=1e-12)
+    # The direct year-on-year diagnostic imputes nothing.
+    assert imputed.fisher_yoy == pytest.approx(SQRT_118, rel=1e-12)
     # Coverage and cells_matched count matched cells only, either way; C and D are imputed.
     for result in (excluded, imputed):
         assert result.price_coverage == pytest.approx(23.6 / 29.6, rel=1e-12)

@@ -8,16 +8,23 @@ volume growth streak; :func:`diagnostics` what was trimmed and which cells mix p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from ..backends import Backend
-from ..compute.trade_indices import compile_indices, terms_of_trade
-from ..compute.unit_values import ELEMENTARY_KEY, Outliers, elementary, homogeneity
+from ..compute.trade_indices import (
+    Materialize,
+    Method,
+    breakdown_series,
+    relatives_for,
+    terms_of_trade,
+    trims,
+)
+from ..compute.unit_values import Outliers, homogeneity, unpriced
 from ..errors import InputError, NotInStoreError
 from ..periods import Period, describe_span
 from ..schema import BREAKDOWNS, INDEX_FLOWS, choice
@@ -28,14 +35,32 @@ from .numbers import optional_float, optional_int, records
 
 @dataclass(frozen=True)
 class CompileReport:
+    """What a compilation stored, and what it could not use."""
+
     compile_id: int
-    formula: str
-    reference_year: int
+    method: Method
     breakdowns: tuple[str, ...]
     series_rows: int
     trimmed: int
     trimmed_value_share: float
     periods: tuple[int, int]
+    unpriced: dict[str, tuple[int, float]]
+    """Cells without a unit value, by reason: (cells, value)."""
+    thin_nodes: int
+    """Nodes whose reference-year volume average lies outside 95–105."""
+
+    @property
+    def formula(self) -> str:
+        return self.method.formula
+
+    @property
+    def reference_year(self) -> int:
+        return self.method.reference_year
+
+
+VOLUME_REF_RANGE = (95.0, 105.0)
+"""A node whose volume index averages outside this range over the reference year is too
+thin or too mixed for its volume index to be published."""
 
 
 def compile_store(
@@ -45,14 +70,19 @@ def compile_store(
     formula: str = "fisher",
     reference_year: int | None = None,
     outliers: Outliers | None = None,
-    imputation: str = "exclude",
+    imputation: str = "class_mean",
+    linking: str = "overlap",
+    cell_keys: Sequence[str] = (),
+    min_coverage: float = 0.5,
     breakdowns: Sequence[str] = BREAKDOWNS,
     progress: Callable[[str], None] | None = None,
 ) -> CompileReport:
     """Compile every breakdown's index series on ``backend`` and store them in ``store``.
 
     ``reference_year`` (the year whose monthly average is 100) defaults to
-    :func:`default_reference_year` of the store's months.
+    :func:`default_reference_year` of the store's months. The cell relatives are computed
+    once (and once more with mode for the breakdown by mode), then every breakdown is a
+    grouped sum of them.
     """
     periods = store.periods()
     if not periods:
@@ -61,56 +91,109 @@ def compile_store(
         reference_year = default_reference_year(periods)
     else:
         check_reference_year(reference_year, periods)
-    rule = outliers or Outliers()
+    method = Method(
+        reference_year=reference_year,
+        formula=formula,
+        linking=linking,
+        outliers=outliers or Outliers(),
+        imputation=imputation,
+        cell_keys=tuple(cell_keys),
+        min_coverage=min_coverage,
+    ).checked()
+    breakdowns = tuple(dict.fromkeys(choice(b, BREAKDOWNS, "breakdown") for b in breakdowns))
+    step = progress or (lambda _: None)
     tables = {n: backend.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")}
-    frames, trimmed = [], pd.DataFrame()
-    for by in breakdowns:
-        if progress:
-            progress(by)
-        series, trims = compile_indices(
-            tables["cells"],
-            tables["commodity_sitc"],
-            tables["sitc"],
-            tables["partners"],
-            by=by,
-            formula=formula,
-            reference_year=reference_year,
-            outliers=rule,
-            imputation=imputation,
+    cells, classification = tables["cells"], (tables["commodity_sitc"], tables["sitc"])
+    units = None
+    if backend.has("commodities"):
+        units = backend.table("commodities").select("commodity", "unit")
+    made: list[str] = []
+
+    def materialize_as(tag: str) -> Materialize:
+        def run(name: str, expr: ir.Table) -> ir.Table:
+            step(f"{name}{tag}")
+            made.append(f"_entrepot_{name}{tag}")
+            return backend.materialize(made[-1], expr)
+
+        return run
+
+    try:
+        base = relatives_for(
+            cells, *classification, method, units=units, materialize=materialize_as("")
         )
-        frame = backend.execute(series.union(terms_of_trade(series)))
-        frame.insert(1, "breakdown", by)
-        frames.append(frame)
-        if by == "total":
-            trimmed = backend.execute(trims)
-    if progress:
-        progress("homogeneity")
-    elem = elementary(tables["cells"])
-    homog = backend.execute(homogeneity(elem, ELEMENTARY_KEY))
-    options = {"outliers": asdict(rule), "imputation": imputation, "breakdowns": list(breakdowns)}
+        with_mode = base
+        if "mode" in breakdowns and "mode" not in base.keys:
+            with_mode = relatives_for(
+                cells,
+                *classification,
+                method,
+                by_mode=True,
+                units=units,
+                materialize=materialize_as(" by mode"),
+            )
+        frames = []
+        for by in breakdowns:
+            step(by)
+            rel = with_mode if by == "mode" else base
+            series = breakdown_series(
+                cells, rel, *classification, tables["partners"], by=by, method=method
+            )
+            frame = backend.execute(series.union(terms_of_trade(series)))
+            frame.insert(1, "breakdown", by)
+            frames.append(frame)
+        step("trims")
+        trimmed = backend.execute(trims(base))
+        if with_mode is not base:
+            by_mode = backend.execute(trims(with_mode))
+            trimmed = pd.concat([trimmed, by_mode], ignore_index=True)
+        step("homogeneity")
+        homog = backend.execute(homogeneity(base.elementary, base.keys))
+        missing = backend.execute(unpriced(cells, units))
+    finally:
+        for name in made:
+            backend.drop(name)
     compile_id = stored.save_compilation(
         store,
         backend=backend.name,
-        formula=formula,
-        reference_year=reference_year,
-        options=options,
+        formula=method.formula,
+        reference_year=method.reference_year,
+        options=_options(method, breakdowns),
         series=frames,
         trims=trimmed,
         homogeneity=homog,
     )
-    # Share of all trade value (every flow and month) in trimmed relatives.
+    # Share of all trade value (every flow and month) in trimmed relatives of the cells
+    # every breakdown but mode shares.
     traded = stored.traded_value(store)
-    share = float(trimmed["v1"].sum() / traded) if len(trimmed) and traded else 0.0
+    base_trims = trimmed if "mode" in method.cell_keys else trimmed[trimmed["mode"].isna()]
+    share = float(base_trims["v1"].sum() / traded) if len(base_trims) and traded else 0.0
+    total = pd.concat(frames, ignore_index=True)
+    low, high = VOLUME_REF_RANGE
+    refs = total.dropna(subset=["volume_ref_mean"]).drop_duplicates(["measure", "breakdown", "key"])
+    thin = int(((refs.volume_ref_mean < low) | (refs.volume_ref_mean > high)).sum())
     return CompileReport(
         compile_id,
-        formula,
-        reference_year,
-        tuple(breakdowns),
-        sum(len(f) for f in frames),
-        len(trimmed),
+        method,
+        breakdowns,
+        len(total),
+        len(base_trims),
         share,
         (min(periods), max(periods)),
+        {str(r.reason): (int(r.cells), float(r.value)) for r in missing.itertuples()},
+        thin,
     )
+
+
+def _options(method: Method, breakdowns: Sequence[str]) -> dict[str, Any]:
+    """A compilation's options besides formula and reference year, as stored."""
+    return {
+        "outliers": asdict(method.outliers),
+        "imputation": method.imputation,
+        "linking": method.linking,
+        "cell_keys": list(method.cell_keys),
+        "min_coverage": method.min_coverage,
+        "breakdowns": list(breakdowns),
+    }
 
 
 def complete_years(periods: Sequence[int]) -> list[int]:
@@ -121,20 +204,19 @@ def complete_years(periods: Sequence[int]) -> list[int]:
 
 
 def reference_years(periods: Sequence[int]) -> list[int]:
-    """Years that can be the reference: complete, and after a year the store holds (each
-    year's months are priced against the year before)."""
-    held = {p // 100 for p in periods}
-    return [y for y in complete_years(periods) if y - 1 in held]
+    """Years that can be the reference: the complete ones (the first year of the data is
+    priced against its own average, so every year has levels)."""
+    return complete_years(periods)
 
 
 def default_reference_year(periods: Sequence[int]) -> int:
-    """The last possible reference year before the latest year held (else the latest
-    possible one): 2024 for a store of 2023-01 to 2025-12. See :func:`reference_years`."""
+    """The last complete year before the latest year held (else the latest complete one):
+    2024 for a store of 2023-01 to 2025-12."""
     possible = reference_years(periods)
     if not possible:
         raise NotInStoreError(
-            "No reference year: it must be a complete year after a year of data, and the "
-            f"store holds {describe_span(list(periods))}."
+            "No reference year: it must be a year of twelve months, and the store holds "
+            f"{describe_span(list(periods))}."
         )
     latest = max(periods) // 100
     earlier = [y for y in possible if y < latest]
@@ -146,8 +228,8 @@ def check_reference_year(year: int, periods: Sequence[int]) -> None:
     if year not in reference_years(periods):
         possible = ", ".join(map(str, reference_years(periods))) or "none"
         raise InputError(
-            f"Reference year {year} is not a complete year after a year of data in the "
-            f"store (it holds {describe_span(list(periods))}; possible: {possible})."
+            f"Reference year {year} is not a year of twelve months in the store (it holds "
+            f"{describe_span(list(periods))}; possible: {possible})."
         )
 
 
@@ -166,25 +248,41 @@ def compiled_month(store: Store, period: Period) -> int:
 
 @dataclass(frozen=True)
 class IndexRow:
-    """One key of a breakdown in one compiled month (rates in %, indices with the reference
-    year = 100; the streak counts months of year-on-year volume growth)."""
+    """One key of a breakdown in one compiled month: levels with the reference year = 100,
+    rates in % computed from those levels, and the direct year-on-year comparison of the
+    compilation's formula as a diagnostic."""
 
     flow: str
     breakdown: str
     key: str
     label: str
     value: float | None
+    price_index: float | None
+    volume_index: float | None
     value_yoy_pct: float | None
     price_yoy_pct: float | None
     volume_yoy_pct: float | None
+    value_mom_pct: float | None
+    price_mom_pct: float | None
+    volume_mom_pct: float | None
+    value_ytd_pct: float | None
+    price_ytd_pct: float | None
+    volume_ytd_pct: float | None
     volume_growth_streak: int
+    """Consecutive months, up to this one, of published year-on-year volume growth."""
+    streak_at_least: bool
+    """The month before the streak has no published rate: growth may have begun earlier."""
     price_coverage: float | None
-    price_index: float | None
-    volume_index: float | None
+    low_coverage: bool
+    """Less of the month's value than the compilation's minimum is in matched cells."""
     cells_matched: int | None
-    """Cells with a year-on-year price relative of their own."""
+    """Cells with a price relative of their own."""
     cells_imputed: int | None
-    """Cells given their SITC group's mean relative (``--imputation class_mean``)."""
+    """Cells given their SITC group's mean relative."""
+    volume_ref_mean: float | None
+    """The volume index's mean over the reference year (far from 100: a thin node)."""
+    direct_yoy_pct: float | None
+    """The direct comparison with the same month a year earlier: a diagnostic."""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -203,6 +301,7 @@ def index_rows(
     flow = choice(flow, INDEX_FLOWS, "flow")
     by = choice(by, BREAKDOWNS, "breakdown")
     compile_id = compiled_month(store, period)
+    formula = stored.compilation_formula(store, compile_id)
     frame = stored.series_upto(store, compile_id, flow, by, period.key)
     rows = []
     for (key, label), group in frame.groupby(["key", "label"], sort=False):
@@ -210,39 +309,56 @@ def index_rows(
         if now.empty:
             continue
         r = now.iloc[0]
+        streak, at_least = growth_streak(group, period)
+        number = {c: optional_float(r[c]) for c in NUMBERS}
+        direct = optional_float(r[f"{formula}_yoy"])
         rows.append(
             IndexRow(
-                flow,
-                by,
-                str(key),
-                str(label),
-                optional_float(r.value),
-                optional_float(r.value_yoy_pct),
-                optional_float(r.price_yoy_pct),
-                optional_float(r.volume_yoy_pct),
-                growth_streak(group, period),
-                optional_float(r.price_coverage),
-                optional_float(r.price_index),
-                optional_float(r.volume_index),
-                optional_int(r.cells_matched),
-                optional_int(r.cells_imputed),
+                flow=flow,
+                breakdown=by,
+                key=str(key),
+                label=str(label),
+                volume_growth_streak=streak,
+                streak_at_least=at_least,
+                low_coverage=bool(r.low_coverage) if pd.notna(r.low_coverage) else False,
+                cells_matched=optional_int(r.cells_matched),
+                cells_imputed=optional_int(r.cells_imputed),
+                direct_yoy_pct=None if direct is None else (direct - 1) * 100,
+                **number,
             )
         )
     rows.sort(key=lambda row: (-(row.value or 0.0), row.key))
     return rows
 
 
-def growth_streak(series: pd.DataFrame, period: Period) -> int:
-    """Consecutive months up to ``period`` with year-on-year volume growth.
+NUMBERS: tuple[str, ...] = (
+    "value", "price_index", "volume_index", "value_yoy_pct", "price_yoy_pct",
+    "volume_yoy_pct", "value_mom_pct", "price_mom_pct", "volume_mom_pct", "value_ytd_pct",
+    "price_ytd_pct", "volume_ytd_pct", "price_coverage", "volume_ref_mean",
+)  # fmt: skip
+"""The stored columns an :class:`IndexRow` carries as they are."""
+
+
+def published(rate: float) -> float:
+    """A rate as published: rounded to one decimal (so +0.04% is +0.0%, not growth)."""
+    return float(f"{rate:.1f}")
+
+
+def growth_streak(series: pd.DataFrame, period: Period) -> tuple[int, bool]:
+    """Consecutive months up to ``period`` whose published year-on-year volume change is
+    positive, and whether the month before them has no published rate (so the streak is
+    "at least" that long).
 
     Months are counted by calendar (a missing month ends the streak), not by rows.
     """
     growth = dict(zip(series.period.astype(int), series.volume_yoy_pct, strict=True))
     streak, month = 0, period
     while True:
-        g = growth.get(month.key)
-        if g is None or not isinstance(g, float) or math.isnan(g) or g <= 0:
-            return streak
+        g = optional_float(growth.get(month.key))
+        if g is None:
+            return streak, streak > 0
+        if published(g) <= 0:
+            return streak, False
         streak += 1
         month = month.shift(-1)
 
@@ -253,7 +369,8 @@ class Diagnostics:
 
     period: Period
     trimmed: pd.DataFrame
-    """flow, commodity, partner, unit, relative, v0, v1 and share (of the flow's value)."""
+    """flow, commodity, name, partner, unit, mode (for the breakdown by mode), relative, the
+    rule that trimmed it (bound or fence), v0, v1 and share (of the flow's value that month)."""
     trimmed_value_share: float
     """Value of the month's trimmed cells over the month's total trade value."""
     heterogeneous: pd.DataFrame
@@ -268,13 +385,21 @@ class Diagnostics:
         }
 
 
+def base_cells(store: Store, compile_id: int, trims: pd.DataFrame) -> pd.DataFrame:
+    """The trims of the cells every breakdown but mode is compiled from: the trims of the
+    cells with mode (for the breakdown by mode) repeat the same trade."""
+    if "mode" in stored.compilation_options(store, compile_id).get("cell_keys", []):
+        return trims
+    return trims[trims["mode"].isna()].reset_index(drop=True)
+
+
 def diagnostics(store: Store, period: Period, *, top: int = 20) -> Diagnostics:
     """Trimmed relatives of ``period`` (largest current value first) and the cells of its
     year whose unit values vary most from month to month (coefficient of variation)."""
     if top < 1:
         raise InputError(f"top must be a positive number of rows, not {top}.")
     compile_id = compiled_month(store, period)
-    trimmed = stored.trims_of(store, compile_id, period.key)
+    trimmed = base_cells(store, compile_id, stored.trims_of(store, compile_id, period.key))
     month_value = stored.traded_value(store, period.key)
     share = float(trimmed["v1"].sum() / month_value) if len(trimmed) and month_value else 0.0
     heterogeneous = stored.least_homogeneous(store, compile_id, period.year, top)

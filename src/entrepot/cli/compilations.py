@@ -9,11 +9,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ..analysis.compilations import Diagnostics, IndexRow
+from ..analysis.compilations import VOLUME_REF_RANGE, Diagnostics, IndexRow
 from ..backends import BACKENDS
-from ..compute.trade_indices import FORMULAS, IMPUTATIONS
+from ..compute.levels import LINKINGS
+from ..compute.relatives import IMPUTATIONS
+from ..compute.trade_indices import FORMULAS
+from ..compute.unit_values import EXTRA_CELL_KEYS
 from ..periods import Period
-from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS
+from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
 from .app import (
     JsonOption,
     StoreOption,
@@ -45,9 +48,16 @@ def compile_(
         int | None,
         typer.Option(
             help="Year whose monthly average is 100.",
-            show_default="the last complete year before the latest, after a year of data",
+            show_default="the last complete year before the latest",
         ),
     ] = None,
+    linking: Annotated[
+        str,
+        typer.Option(
+            help="overlap: each year's links times the previous year's average level; "
+            "annual: times the chained index of annual unit values. " + one_of(LINKINGS)
+        ),
+    ] = "overlap",
     low: Annotated[float, typer.Option(help="Trim unit value relatives below this.")] = 0.1,
     high: Annotated[float, typer.Option(help="Trim unit value relatives above this.")] = 10.0,
     fence: Annotated[
@@ -56,10 +66,25 @@ def compile_(
     imputation: Annotated[
         str,
         typer.Option(
-            help="Unmatched cells: exclude them, or class_mean (the SITC group's mean). "
+            help="Unmatched cells: class_mean (the SITC group's mean relative) or exclude. "
             + one_of(IMPUTATIONS)
         ),
-    ] = "exclude",
+    ] = "class_mean",
+    cell_keys: Annotated[
+        str,
+        typer.Option(
+            help="Keys added to flow × item × partner × unit, comma-separated: any of "
+            + ", ".join(EXTRA_CELL_KEYS)
+            + ".",
+            show_default="none",
+        ),
+    ] = "",
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Flag node-months with less of their value in matched cells."
+        ),
+    ] = 0.5,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
     store: StoreOption = None,
 ) -> None:
@@ -68,29 +93,45 @@ def compile_(
     from ..compute.unit_values import Outliers
 
     rule = Outliers(low=low, high=high, fence=fence or None)
+    keys = [k.strip() for k in cell_keys.split(",") if k.strip()]
     with open_store(store) as opened, steps("compiling") as step:
         engine = connect_engine(backend, opened)
         report = compile_store(
             opened,
             engine,
-            formula=formula.lower(),
+            formula=formula,
             reference_year=reference_year,
+            linking=linking,
             outliers=rule,
-            imputation=imputation.lower(),
+            imputation=imputation,
+            cell_keys=keys,
+            min_coverage=min_coverage,
             progress=step,
         )
     first, last = (str(Period.from_key(p)) for p in report.periods)
-    chosen = (
-        ""
-        if reference_year
-        else " (the last complete year before the latest, after a year of data)"
-    )
+    method = report.method
+    chosen = "" if reference_year else " (the last complete year before the latest)"
     console.print(
-        f"Compilation {report.compile_id}: {report.formula}, reference year "
-        f"{report.reference_year} = 100{chosen}, {first} to {last}; {report.series_rows:,} "
-        f"series rows for {', '.join(report.breakdowns)}; {report.trimmed:,} relatives "
-        f"trimmed as outliers ({report.trimmed_value_share:.2%} of trade value)."
+        f"Compilation {report.compile_id}: {method.formula}, {method.linking} linking, "
+        f"reference year {method.reference_year} = 100{chosen}, {first} to {last}; "
+        f"{report.series_rows:,} series rows for {', '.join(report.breakdowns)}; "
+        f"{report.trimmed:,} relatives trimmed as outliers "
+        f"({report.trimmed_value_share:.2%} of trade value)."
     )
+    for reason, (cells, value) in sorted(report.unpriced.items()):
+        console.print(
+            f"  {cells:,} cells ({money(value)}) have {reason}: counted in values, not prices."
+        )
+    if report.thin_nodes:
+        low_ref, high_ref = VOLUME_REF_RANGE
+        console.print(
+            f"  {report.thin_nodes:,} nodes have a volume index averaging outside "
+            f"{low_ref:g}–{high_ref:g} over {method.reference_year}: too thin to publish "
+            "(see volume_ref_mean)."
+        )
+
+
+CHANGES = {"yoy": "year-on-year", "mom": "month-on-month", "ytd": "year-to-date"}
 
 
 @app.command()
@@ -99,22 +140,35 @@ def indices(
     period: Annotated[str, typer.Option(help="The month, YYYY-MM.")],
     flow: Annotated[str, typer.Option(help=one_of(INDEX_FLOWS))] = "total_exports",
     by: Annotated[str, typer.Option(help=one_of(BREAKDOWNS))] = "total",
+    change: Annotated[
+        str,
+        typer.Option(help="Which rates: yoy, mom or ytd (the annual rate in December)."),
+    ] = "yoy",
+    direct_yoy: Annotated[
+        bool,
+        typer.Option(
+            "--direct-yoy/--no-direct-yoy",
+            help="Add the direct comparison with the same month a year earlier (a diagnostic).",
+        ),
+    ] = False,
     top: TopOption = 15,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
     """Value, price and volume changes of a compiled month, with the volume growth streak.
 
-    value, price, volume: year-on-year changes of the value, the unit value (price) index
-    and the volume (quantum) index. streak: consecutive months, up to this one, whose
-    volume grew year on year. coverage: share of the month's value in cells with a price
-    relative of their own (matched with a year earlier). imputed (after a compile with
-    --imputation class_mean): cells given their SITC group's mean relative. --json also
-    gives cells_matched and cells_imputed.
+    Every rate is the change in the published level. value, price, volume: changes of the
+    value, the unit value (price) index and the volume (quantum) index. streak: consecutive
+    months, up to this one, whose published year-on-year volume change is positive ("≥"
+    when the data starts before it could end). coverage: share of the month's value in
+    cells with a price relative of their own; "!" marks coverage below the compilation's
+    minimum. imputed: cells given their SITC group's mean relative. direct: the direct
+    comparison with the same month a year earlier (--direct-yoy). --json gives every rate.
     """
     from ..analysis.compilations import index_rows
 
     month = Period.parse(period)
+    change = choice(change, tuple(CHANGES), "change")
     with open_store(store, read_only=True) as opened:
         rows = index_rows(opened, month, flow=flow, by=by)
     if as_json:
@@ -125,29 +179,37 @@ def indices(
         return
     flow, by = rows[0].flow, rows[0].breakdown
     what = FLOW_LABELS[flow] + ("" if by == "total" else f" by {by}")
-    _print_index_rows(f"{what}, {month}: year-on-year changes", by, rows[:top])
+    _print_index_rows(
+        f"{what}, {month}: {CHANGES[change]} changes", by, rows[:top], change, direct_yoy
+    )
 
 
-def _print_index_rows(title: str, by: str, rows: list[IndexRow]) -> None:
+def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, direct: bool) -> None:
     # Imputed cells have a column only when a compilation imputed some.
     imputed = any(r.cells_imputed for r in rows)
     measures: tuple[str, ...] = ("HK$", "value", "price", "volume", "streak", "coverage")
     measures += ("imputed",) if imputed else ()
+    measures += ("direct",) if direct else ()
     shown = keyed_table(title, by if by != "total" else "flow", rows, measures)
     for r in rows:
         keys = key_cells(r, rows) if by != "total" else [FLOW_LABELS[r.flow]]
+        coverage = "–" if r.price_coverage is None else f"{r.price_coverage:.0%}"
         cells = [
             money(r.value),
-            pct(r.value_yoy_pct),
-            pct(r.price_yoy_pct),
-            pct(r.volume_yoy_pct),
-            f"{r.volume_growth_streak}",
-            f"{r.price_coverage:.0%}" if r.price_coverage is not None else "–",
+            pct(getattr(r, f"value_{change}_pct")),
+            pct(getattr(r, f"price_{change}_pct")),
+            pct(getattr(r, f"volume_{change}_pct")),
+            f"{'≥' if r.streak_at_least else ''}{r.volume_growth_streak}",
+            coverage + ("!" if r.low_coverage else ""),
         ]
         if imputed:
             cells.append(f"{r.cells_imputed or 0:,}")
+        if direct:
+            cells.append(pct(r.direct_yoy_pct))
         shown.add_row(*keys, *cells)
     console.print(shown)
+    if any(r.low_coverage for r in rows):
+        console.print("! less of the month's value has prices than the compilation's minimum.")
 
 
 @app.command("diagnostics")
@@ -180,6 +242,7 @@ def _print_diagnostics(report: Diagnostics) -> None:
         report.trimmed,
         {
             "relative": lambda r: f"{r.relative:.3g}",
+            "rule": lambda r: str(r.rule),
             "HK$": lambda r: money(r.v1),
             "share of flow": lambda r: f"{r.share:.3%}",
         },

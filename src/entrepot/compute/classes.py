@@ -48,12 +48,14 @@ def classify_commodities(cells: ibis.Table, classes: ibis.Table) -> ibis.Table:
 
     A cell's exact ``commodity`` code wins; otherwise its 6-digit HS prefix is looked up;
     unmatched cells get nulls. ``classes`` is :func:`commodity_classes` (one row per
-    commodity). Existing columns of those names in ``cells`` are replaced.
+    commodity), or a selection of its columns (then only those are added). Existing columns
+    of those names in ``cells`` are replaced.
     """
-    cells = cells.drop(*[c for c in _CLASS_COLUMNS if c in cells.columns])
+    added = [c for c in _CLASS_COLUMNS if c in classes.columns]
+    cells = cells.drop(*[c for c in added if c in cells.columns])
     exact, prefix = classes.view(), classes.view()
-    exact = exact.select(_x=exact.commodity, **{f"_x_{c}": exact[c] for c in _CLASS_COLUMNS})
-    prefix = prefix.select(_p=prefix.commodity, **{f"_p_{c}": prefix[c] for c in _CLASS_COLUMNS})
+    exact = exact.select(_x=exact.commodity, **{f"_x_{c}": exact[c] for c in added})
+    prefix = prefix.select(_p=prefix.commodity, **{f"_p_{c}": prefix[c] for c in added})
     columns = cells.columns
     # A fresh projection keeps the join predicates on one relation even when ``cells`` is
     # itself a self-join (as relatives are).
@@ -64,7 +66,7 @@ def classify_commodities(cells: ibis.Table, classes: ibis.Table) -> ibis.Table:
     hit = joined._x.notnull()
     return joined.select(
         *[joined[c] for c in columns],
-        **{c: ibis.ifelse(hit, joined[f"_x_{c}"], joined[f"_p_{c}"]) for c in _CLASS_COLUMNS},
+        **{c: ibis.ifelse(hit, joined[f"_x_{c}"], joined[f"_p_{c}"]) for c in added},
     )
 
 

@@ -1,28 +1,28 @@
 """Unit value (price) and quantum (volume) indices of trade, by any breakdown.
 
-From the elementary relatives of :mod:`entrepot.compute.unit_values`:
+From the cell relatives of :mod:`entrepot.compute.relatives` (one trimming decision per
+cell and month, unmatched cells imputed), every node — a flow, total exports counting as a
+flow of its own, times a breakdown key — aggregates its kept cells in one stage, with ``v0``
+the cell's base-year value and ``v1`` its value in the month:
 
-* each node (a flow — total exports counting as a flow of its own — times a breakdown key)
-  aggregates its matched, untrimmed cells with value weights, in one stage, so every node's
-  index comes straight from its cells:
+- Laspeyres  L = Σ r·v0 / Σ v0
+- Paasche    P = Σ v1 / Σ (v1 / r)
+- Fisher     F = √(L·P)
+- Törnqvist  T = exp(½ (Σ v0 ln r / Σ v0 + Σ v1 ln r / Σ v1))
 
-  - Laspeyres  L = Σ r·v0 / Σ v0            (base-period value weights)
-  - Paasche    P = Σ v1 / Σ (v1 / r)        (current value weights)
-  - Fisher     F = √(L·P)
-  - Törnqvist  T = exp(½ (Σ v0 ln r / Σ v0 + Σ v1 ln r / Σ v1))
+These monthly links are chained into levels (:mod:`entrepot.compute.levels`), rescaled so
+the reference year averages 100; the value index is the node's value over its reference-year
+monthly mean; volume = value index ÷ price index at every node, so value = price × volume
+exactly. Every rate is the change in these levels. The direct comparison with the same
+month a year earlier is kept as a diagnostic (``laspeyres_yoy`` … ``tornqvist_yoy``).
 
-* the monthly index against the previous year's average is chained through the annual
-  indices (annual unit values, year on year) into one series, and rescaled so that the
-  reference year's monthly average is 100;
-* volume (quantum) = value index ÷ unit value index at every node (implicit deflation);
-* year-on-year changes come from the direct comparison with the same month a year earlier.
-
-All functions build Ibis expressions; :mod:`entrepot.analysis.indices` runs them.
+All functions build Ibis expressions; :mod:`entrepot.analysis.compilations` runs them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -30,25 +30,112 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
-from .classes import classify_commodities, commodity_classes
+from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
+from .relatives import IMPUTATIONS, cell_relatives, direct_relatives
 from .unit_values import (
-    ELEMENTARY_KEY,
+    EXTRA_CELL_KEYS,
     Outliers,
-    annual_link_relatives,
-    annual_link_unmatched,
     annual_relatives,
+    cell_keys,
     elementary,
     flag_outliers,
-    year_ago_relatives,
-    year_ago_unmatched,
 )
-from .values import growth_pct, keyed
+from .values import keyed
 
 FORMULAS: tuple[str, ...] = ("fisher", "laspeyres", "paasche", "tornqvist")
-IMPUTATIONS: tuple[str, ...] = ("exclude", "class_mean")
-"""Unmatched cells (new, or gone) are left out, or given their class's mean relative (the
-Fisher index of the matched cells of the same flow and SITC group that month)."""
 NODE: tuple[str, ...] = ("measure", "key", "label")
+SERIES_COLUMNS: tuple[str, ...] = (
+    "period", "measure", "key", "label", "value", "value_index", "price_index",
+    "volume_index", "value_yoy_pct", "price_yoy_pct", "volume_yoy_pct", "value_mom_pct",
+    "price_mom_pct", "volume_mom_pct", "value_ytd_pct", "price_ytd_pct", "volume_ytd_pct",
+    "price_coverage", "low_coverage", "cells_matched", "cells_imputed", "volume_ref_mean",
+    "laspeyres_yoy", "paasche_yoy", "fisher_yoy", "tornqvist_yoy",
+)  # fmt: skip
+"""The columns of a compiled series, in order."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """How indices are compiled (the options of ``entrepot compile``)."""
+
+    reference_year: int
+    formula: str = "fisher"
+    linking: str = "overlap"
+    outliers: Outliers = field(default_factory=Outliers)
+    imputation: str = "class_mean"
+    cell_keys: tuple[str, ...] = ()
+    """Keys added to flow × item × partner × unit: any of mode, origin, consignment."""
+    min_coverage: float = 0.5
+    """A node-month with less of its value in matched cells is flagged ``low_coverage``."""
+
+    def checked(self) -> Method:
+        """The method with its choices spelled canonically; an error for an unknown one."""
+        return replace(
+            self,
+            formula=choice(self.formula, FORMULAS, "formula"),
+            linking=choice(self.linking, LINKINGS, "linking"),
+            imputation=choice(self.imputation, IMPUTATIONS, "imputation"),
+            cell_keys=tuple(choice(k, EXTRA_CELL_KEYS, "cell key") for k in self.cell_keys),
+        )
+
+
+@dataclass(frozen=True)
+class Relatives:
+    """What every breakdown is aggregated from, for one definition of the cell."""
+
+    keys: tuple[str, ...]
+    elementary: ir.Table
+    """Monthly cells with their unit value."""
+    relatives: ir.Table
+    """Cell-months with their link relative, trimming decision and imputation."""
+    direct: ir.Table
+    """Cell-months matched with the same month a year earlier, untrimmed ones only."""
+    annual: ir.Table | None
+    """Annual unit value relatives, for ``linking="annual"``."""
+
+
+Materialize = Callable[[str, ir.Table], ir.Table]
+"""Given a name and an expression, returns a table with its rows (or the expression itself)."""
+
+
+def _inert(name: str, expr: ir.Table) -> ir.Table:
+    return expr
+
+
+def relatives_for(
+    cells: ir.Table,
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    method: Method,
+    *,
+    by_mode: bool = False,
+    units: ir.Table | None = None,
+    materialize: Materialize = _inert,
+) -> Relatives:
+    """The relatives of the cells ``method`` defines (with mode for the mode breakdown).
+
+    ``materialize`` lets the caller run each part once into a table that the later parts
+    and every breakdown read (the default leaves them as one expression).
+    """
+    keys = cell_keys(method.cell_keys, by_mode=by_mode)
+    elem = materialize("elementary", elementary(cells, keys, units))
+    relatives = materialize(
+        "relatives",
+        cell_relatives(
+            elem,
+            commodity_sitc,
+            sitc,
+            keys=keys,
+            outliers=method.outliers,
+            imputation=method.imputation,
+        ),
+    )
+    direct = materialize("direct", direct_relatives(elem, relatives, keys))
+    annual = None
+    if method.linking == "annual":
+        flagged = flag_outliers(annual_relatives(elem, keys), method.outliers)
+        annual = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
+    return Relatives(keys, elem, relatives, direct, annual)
 
 
 def attach(left: ir.Table, right: ir.Table, keys: Sequence[str], how: str = "left") -> ir.Table:
@@ -73,21 +160,9 @@ def with_measure(table: ir.Table) -> ir.Table:
     return own.union(exports)
 
 
-SUMS: tuple[str, ...] = (
-    "v0",
-    "v1",
-    "matched_v1",
-    "l_num",
-    "p_den",
-    "a0",
-    "a1",
-    "cells_matched",
-    "cells_imputed",
-)
+SUMS: tuple[str, ...] = ("v0", "v1", "matched_v1", "l_num", "p_den", "a0", "a1")
 """Additive pieces of the index formulas: sums over cells add up over any grouping."""
-
 COUNTS: tuple[str, ...] = ("cells_matched", "cells_imputed")
-"""The pieces that count cells: matched (a relative of their own) and imputed (a class mean)."""
 
 BASE: dict[str, tuple[str, ...]] = {
     "total": (),
@@ -101,7 +176,6 @@ BASE: dict[str, tuple[str, ...]] = {
 """The cell column each breakdown is derived from: relatives are summed by it first, so
 classifying happens on the small summed table, not on every relative."""
 
-
 PIECES: dict[str, tuple[str, ...]] = {
     "laspeyres": ("v0", "l_num"),
     "paasche": ("v1", "p_den"),
@@ -112,12 +186,9 @@ PIECES: dict[str, tuple[str, ...]] = {
 
 
 def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUMS) -> ir.Table:
-    """The additive pieces of the formulas (``pieces``, by default all) over the untrimmed
-    cells, by period and keys.
-
-    ``rel`` has ``relative``, ``v0``, ``v1``, ``trimmed`` and ``imputed``; an imputed cell
-    weighs in (with its class mean relative) but does not count as matched: it counts in
-    ``cells_imputed``, and ``cells_matched`` counts the cells with a relative of their own.
+    """The additive pieces of the formulas (``pieces``) over the kept cells, by period and
+    keys. An imputed cell weighs in with its class mean relative but is not matched: it
+    counts in ``cells_imputed`` and not in ``matched_v1`` (the value with a price of its own).
     """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
@@ -138,21 +209,15 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
 def formulas(
     sums: ir.Table, keys: Sequence[str] = NODE, which: Sequence[str] = FORMULAS
 ) -> ir.Table:
-    """The formulas named in ``which`` (by default Laspeyres, Paasche, Fisher and Törnqvist)
-    from summed pieces (see module docstring), with the sums that are not formula pieces."""
+    """The formulas named in ``which`` from summed pieces, with the other sums carried."""
     every = {
         "laspeyres": lambda: sums.l_num / sums.v0,
         "paasche": lambda: sums.v1 / sums.p_den,
         "fisher": lambda: ((sums.l_num / sums.v0) * (sums.v1 / sums.p_den)).sqrt(),
         "tornqvist": lambda: (0.5 * (sums.a0 / sums.v0 + sums.a1 / sums.v1)).exp(),
     }
-    carried = [c for c in ("v0", "v1", "matched_v1", *COUNTS) if c in sums.columns]
+    carried = [c for c in ("matched_v1", *COUNTS) if c in sums.columns]
     return sums.select("period", *keys, *carried, **{f: every[f]() for f in which})
-
-
-def aggregate(rel: ir.Table, keys: Sequence[str] = NODE) -> ir.Table:
-    """Laspeyres, Paasche, Fisher and Törnqvist of each group of untrimmed cells."""
-    return formulas(partial_sums(rel, keys), keys)
 
 
 def node_sums(
@@ -184,55 +249,87 @@ def as_int64(value: ir.IntegerValue) -> ir.IntegerValue:
     return ops.Cast(value, to=dt.int64).to_expr()
 
 
-def impute(unmatched: ir.Table, matched: ir.Table) -> ir.Table:
-    """Unmatched cells with their class's mean relative, shaped like ``matched``.
+def node_indices(
+    rel: ir.Table,
+    by: str,
+    which: Sequence[str],
+    classification: tuple[ir.Table, ir.Table, ir.Table],
+    extra: Sequence[str] = (),
+) -> ir.Table:
+    """The formulas ``which`` of every node and period of breakdown ``by`` from relatives,
+    with the ``extra`` sums (coverage and counts) carried."""
+    pieces = tuple(dict.fromkeys([p for f in which for p in PIECES[f]] + list(extra)))
+    sums = partial_sums(rel, ["flow", *BASE[by]], pieces)
+    return formulas(node_sums(sums, by, pieces, *classification), which=which)
 
-    The class mean is the Fisher index of the matched, untrimmed cells of the same flow and
-    SITC group that month; cells of a class with no matched cell stay out.
-    """
-    means = aggregate(matched, ("flow", "group")).select(
-        "period", "flow", "group", relative="fisher"
+
+def node_values(cells: ir.Table, by: str, classification: tuple[ir.Table, ...]) -> ir.Table:
+    """Each node's value in each month, from every cell (with a quantity or not)."""
+    base = ["flow", *BASE[by]]
+    sums = cells.group_by(["period", *base]).aggregate(value=cells.value.sum())
+    return node_sums(sums, by, ("value",), *classification)
+
+
+def breakdown_series(
+    cells: ir.Table,
+    relatives: Relatives,
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    partners: ir.Table,
+    *,
+    by: str,
+    method: Method,
+) -> ir.Table:
+    """The compiled series of every node of breakdown ``by``: :data:`SERIES_COLUMNS`."""
+    by = choice(by, BREAKDOWNS, "breakdown")
+    classification = (commodity_sitc, sitc, partners)
+    links = node_indices(
+        relatives.relatives, by, [method.formula], classification, ("matched_v1", *COUNTS)
+    ).rename(link=method.formula)
+    if method.linking == "annual" and relatives.annual is not None:
+        annual = node_indices(relatives.annual, by, [method.formula], classification)
+        levels = chain_annual(links, annual.rename(link=method.formula), NODE)
+    else:
+        levels = chain_overlap(links, NODE)
+    direct = node_indices(relatives.direct, by, FORMULAS, classification).select(
+        "period", *NODE, **{f"{f}_yoy": f for f in FORMULAS}
     )
-    filled = attach(unmatched, means, ["period", "flow", "group"], how="inner")
-    fixed = {"trimmed": ibis.literal(False), "imputed": ibis.literal(True)}
-    return filled.select(
-        *[(fixed[c] if c in fixed else filled[c]).name(c) for c in matched.columns]
+    t = attach(node_values(cells, by, classification), levels, ("period", *NODE))
+    t = attach(t, links.select("period", *NODE, "matched_v1", *COUNTS), ("period", *NODE))
+    t = attach(t, direct, ("period", *NODE))
+    t = t.mutate(
+        price_index=rescaled(t, "level", NODE, method.reference_year),
+        value_index=rescaled(t, "value", NODE, method.reference_year),
     )
-
-
-def _no_rows(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """An empty relation shaped like the unmatched cells (annual links impute nothing)."""
-    return elem.select("period", *keys, v0=elem.value, v1=elem.value).limit(0)
-
-
-def chain(links: ir.Table, annual_links: ir.Table, formula: str, reference_year: int) -> ir.Table:
-    """Chain monthly links (vs previous year's average) through the annual indices.
-
-    Index(y, m) = link(y, m) × Π annual links up to year y − 1, starting at 1 in the first
-    year that has a link; rescaled so the reference year's monthly mean is 100.
-    """
-    years = annual_links.select(
-        *NODE, year=(annual_links.period // 100).cast("int32"), link=annual_links[formula]
+    t = t.mutate(volume_index=t.value_index / t.price_index * 100)
+    in_year = (t.period // 100) == method.reference_year
+    ref_volume = ibis.ifelse(in_year, t.volume_index, ibis.null("float64")).mean()
+    coverage = t.matched_v1.coalesce(0.0) / t.value
+    t = t.mutate(
+        price_coverage=coverage,
+        low_coverage=coverage < method.min_coverage,
+        # A month with no relative has no matched or imputed cell.
+        cells_matched=t.cells_matched.coalesce(0),
+        cells_imputed=t.cells_imputed.coalesce(0),
+        volume_ref_mean=ref_volume.over(ibis.window(group_by=list(NODE))),
     )
-    w = ibis.cumulative_window(group_by=list(NODE), order_by="year")
-    level = years.mutate(level=years.link.ln().sum().over(w).exp())
-    level = level.select(
-        *[level[k].name(f"_{k}") for k in NODE], _next=level.year + 1, _level=level.level
+    rated = with_rates(
+        t, NODE, {"value": "value", "price_index": "price", "volume_index": "volume"}
     )
-    first = links.group_by(list(NODE)).aggregate(_first=(links.period // 100).min())
-    monthly = links.select("period", *NODE, link=links[formula]).inner_join(first, list(NODE))
-    year = (monthly.period // 100).cast("int32")
-    joined = monthly.left_join(
-        level, [year == level._next] + [monthly[k] == level[f"_{k}"] for k in NODE]
-    )
-    # The first linked year has no annual level before it: its level is 1.
-    lvl = ibis.ifelse(year == joined._first, 1.0, joined._level)
-    raw = joined.select("period", *NODE, raw=joined.link * lvl)
-    ref = raw.filter((raw.period // 100) == reference_year)
-    ref = ref.group_by(list(NODE)).aggregate(_ref=ref.raw.mean())
-    ref = ref.select(*[ref[k].name(f"_{k}") for k in NODE], "_ref")
-    out = raw.left_join(ref, [raw[k] == ref[f"_{k}"] for k in NODE])
-    return out.select("period", *NODE, price_index=out.raw / out._ref * 100)
+    return rated.select(*SERIES_COLUMNS)
+
+
+def trims(relatives: Relatives) -> ir.Table:
+    """The relatives trimmed, with the rule that trimmed them: period, flow, commodity,
+    partner, unit, mode, origin, consignment (null unless in the cell), relative, v0, v1,
+    rule."""
+    rel = relatives.relatives
+    trimmed = rel.filter(rel.trimmed)
+    extra = {k: trimmed[k] if k in relatives.keys else ibis.null("string") for k in EXTRA_CELL_KEYS}
+    return trimmed.select(
+        "period", "flow", "commodity", "partner", "unit", **extra, relative="relative",
+        v0="v0", v1="v1", rule="rule",
+    )  # fmt: skip
 
 
 def compile_indices(
@@ -242,140 +339,57 @@ def compile_indices(
     partners: ir.Table,
     *,
     by: str = "total",
-    formula: str = "fisher",
     reference_year: int,
+    formula: str = "fisher",
+    linking: str = "overlap",
     outliers: Outliers | None = None,
-    imputation: str = "exclude",
+    imputation: str = "class_mean",
+    cell_keys: Sequence[str] = (),
+    min_coverage: float = 0.5,
+    units: ir.Table | None = None,
 ) -> tuple[ir.Table, ir.Table]:
-    """The index series of every node of one breakdown, and the trimmed relatives.
-
-    Returns ``(series, trimmed)``: ``series`` has period, measure, key, label, value,
-    value_yoy_pct, price_index, price_yoy_pct, volume_index, volume_yoy_pct, price_coverage,
-    the YoY Laspeyres/Paasche/Fisher/Törnqvist, ``cells_matched`` (untrimmed cells with a
-    year-on-year relative of their own) and ``cells_imputed`` (cells given their class mean;
-    always 0 with ``imputation="exclude"``), both int64 and 0 in months with no year before;
-    ``trimmed`` lists the year-on-year relatives the outlier rule removed, with their current
-    value.
-    """
-    formula = choice(formula, FORMULAS, "formula")
-    imputation = choice(imputation, IMPUTATIONS, "imputation")
+    """The index series of every node of one breakdown, and the trimmed relatives: the
+    relatives and the series in one expression (compilations build the relatives once for
+    every breakdown instead; see :func:`relatives_for` and :func:`breakdown_series`)."""
+    method = Method(
+        reference_year=reference_year,
+        formula=formula,
+        linking=linking,
+        outliers=outliers or Outliers(),
+        imputation=imputation,
+        cell_keys=tuple(cell_keys),
+        min_coverage=min_coverage,
+    ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
-    rule = outliers or Outliers()
-    by_mode = by == "mode"
-    keys = [*ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
-    base = BASE[by]
-    elem = elementary(cells, by_mode=by_mode)
-    classes = commodity_classes(commodity_sitc, sitc)
-    # SITC groups are needed on every relative only for fences and class means.
-    per_relative_groups = rule.fence is not None or imputation == "class_mean"
-
-    def prepared(rel: ir.Table, unmatched: Callable[[], ir.Table]) -> ir.Table:
-        if per_relative_groups:
-            rel = classify_commodities(rel, classes)
-        flagged = flag_outliers(rel, rule, ["flow", "group"] if per_relative_groups else [])
-        flagged = flagged.mutate(imputed=ibis.literal(False))
-        if imputation == "class_mean":
-            flagged = flagged.union(impute(classify_commodities(unmatched(), classes), flagged))
-        return flagged
-
-    def indices_of(rel: ir.Table, which: Sequence[str], pieces: Sequence[str]) -> ir.Table:
-        sums = partial_sums(rel, ["flow", *base], pieces)
-        return formulas(node_sums(sums, by, pieces, commodity_sitc, sitc, partners), which=which)
-
-    # Year on year, every formula is reported (with coverage); the chain needs only the
-    # chosen formula, and summing only its pieces saves a pass of logarithms.
-    yoy_rel = prepared(year_ago_relatives(elem, keys), lambda: year_ago_unmatched(elem, keys))
-    yoy = indices_of(yoy_rel, FORMULAS, SUMS)
-    link_rel = prepared(
-        annual_link_relatives(elem, keys), lambda: annual_link_unmatched(elem, keys)
-    )
-    links = indices_of(link_rel, [formula], PIECES[formula])
-    annual_rel = prepared(annual_relatives(elem, keys), lambda: _no_rows(elem, keys))
-    annual_links = indices_of(annual_rel, [formula], PIECES[formula])
-    chained = chain(links, annual_links, formula, reference_year)
-
-    cell_values = cells.group_by(["period", "flow", *base]).aggregate(value=cells.value.sum())
-    values = node_sums(cell_values, by, ("value",), commodity_sitc, sitc, partners)
-    prev = values.select("period", *NODE, value_prev=values.value).mutate(
-        period=lambda t: t.period + 100
-    )
-    values = attach(values, prev, ("period", *NODE))
-    ref_value = values.filter((values.period // 100) == reference_year)
-    ref_value = ref_value.group_by(list(NODE)).aggregate(_ref_value=ref_value.value.mean())
-    yoy_cols = yoy.select(
-        "period",
-        *NODE,
-        laspeyres_yoy=yoy.laspeyres,
-        paasche_yoy=yoy.paasche,
-        fisher_yoy=yoy.fisher,
-        tornqvist_yoy=yoy.tornqvist,
-        matched_value=yoy.matched_v1,
-        cells_matched=yoy.cells_matched,
-        cells_imputed=yoy.cells_imputed,
-    )
-    t = attach(values, yoy_cols, ("period", *NODE))
-    t = attach(t, chained, ("period", *NODE))
-    t = attach(t, ref_value, NODE)
-    price_ratio = t[f"{formula}_yoy"]
-    value_ratio = t.value / t.value_prev
-    value_index = t.value / t._ref_value * 100
-    series = t.select(
-        "period",
-        *NODE,
-        "value",
-        value_yoy_pct=growth_pct(t.value, t.value_prev),
-        price_index=t.price_index,
-        price_yoy_pct=(price_ratio - 1) * 100,
-        volume_index=value_index / t.price_index * 100,
-        volume_yoy_pct=(value_ratio / price_ratio - 1) * 100,
-        price_coverage=t.matched_value / t.value,
-        laspeyres_yoy=t.laspeyres_yoy,
-        paasche_yoy=t.paasche_yoy,
-        fisher_yoy=t.fisher_yoy,
-        tornqvist_yoy=t.tornqvist_yoy,
-        # A month with no year-ago comparison has no matched or imputed cell.
-        cells_matched=t.cells_matched.coalesce(0),
-        cells_imputed=t.cells_imputed.coalesce(0),
-    )
-    trimmed = yoy_rel.filter(yoy_rel.trimmed)
-    return series, trimmed.select(
-        "period", "flow", "commodity", "partner", "unit", "relative", "v0", "v1"
-    )
+    rel = relatives_for(cells, commodity_sitc, sitc, method, by_mode=by == "mode", units=units)
+    series = breakdown_series(cells, rel, commodity_sitc, sitc, partners, by=by, method=method)
+    return series, trims(rel)
 
 
 def terms_of_trade(series: ir.Table) -> ir.Table:
-    """Export unit value index ÷ import unit value index × 100, for each key and month.
+    """Export unit value index ÷ import unit value index × 100, for each key and month,
+    with its rates from these levels.
 
-    Takes the ``series`` of :func:`compile_indices`; gives rows of the same shape with
-    ``measure = 'terms_of_trade'`` (values and volumes do not apply and are null).
+    Takes a compiled series; gives rows of the same columns with ``measure =
+    'terms_of_trade'`` (values, volumes and cell counts do not apply and are null).
     """
     exports = series.filter(series.measure == "total_exports")
     imports = series.filter(series.measure == "imports").select(
-        _period="period",
-        _key="key",
-        m_index="price_index",
-        m_yoy="price_yoy_pct",
+        _period="period", _key="key", m_index="price_index"
     )
     joined = exports.inner_join(
         imports, [exports.period == imports._period, exports.key == imports._key]
     )
-    null = ibis.null("float64")
-    return joined.select(
+    tot = joined.select(
         "period",
+        "key",
+        "label",
         measure=ibis.literal("terms_of_trade"),
-        key=joined.key,
-        label=joined.label,
-        value=null,
-        value_yoy_pct=null,
         price_index=joined.price_index / joined.m_index * 100,
-        price_yoy_pct=((1 + joined.price_yoy_pct / 100) / (1 + joined.m_yoy / 100) - 1) * 100,
-        volume_index=null,
-        volume_yoy_pct=null,
-        price_coverage=null,
-        laspeyres_yoy=null,
-        paasche_yoy=null,
-        fisher_yoy=null,
-        tornqvist_yoy=null,
-        cells_matched=ibis.null("int64"),
-        cells_imputed=ibis.null("int64"),
+    )
+    rated = with_rates(tot, NODE, {"price_index": "price"})
+    kinds = {**dict.fromkeys(COUNTS, "int64"), "low_coverage": "boolean"}
+    missing = [c for c in SERIES_COLUMNS if c not in rated.columns]
+    return rated.mutate(**{c: ibis.null(kinds.get(c, "float64")) for c in missing}).select(
+        *SERIES_COLUMNS
     )

@@ -1,14 +1,18 @@
-"""Elementary unit values and their relatives.
+"""Elementary unit values, their price references and relatives, and the trimming rule.
 
-The elementary cell for unit values is flow × 8-digit item × partner × quantity unit (and,
-for the breakdown by transport mode, × mode), monthly; its unit value is Σ value ÷ Σ quantity.
-A cell with no quantity, or whose unit changed, cannot be matched and only counts in values.
+The elementary cell for unit values is flow × 8-digit item × partner × quantity unit (and any
+of mode, origin and consignment added to it), monthly; its unit value is Σ value ÷ Σ quantity.
+A cell with no quantity, no value or no unit cannot be priced and only counts in values; a
+cell with no unit takes its item's unit from the office's item list where one is given.
 
-Two kinds of relative feed the indices:
+Each year's months are priced against the previous year: a cell's **price reference** for
+year Y is its unit value over the months of Y − 1 (Σ value ÷ Σ quantity), and its base
+weight its value in Y − 1. The first year of the data is priced against its own average,
+so that the series starts with the data. The **relative** of a cell in month t of Y is its
+unit value in t over its reference for Y.
 
-* against the **same month a year earlier** (period − 100), for year-on-year changes;
-* against the **previous year's average unit value** (Σ value ÷ Σ quantity over its twelve
-  months), the annual chain link; the base weight is then the previous year's value.
+The direct comparison with the same month a year earlier (period − 100) is kept for the
+year-on-year diagnostic.
 
 Everything here returns Ibis expressions; nothing executes.
 """
@@ -21,16 +25,30 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
+from ..schema import NOT_STATED, choice
+
 ELEMENTARY_KEY: tuple[str, ...] = ("flow", "commodity", "partner", "unit")
+EXTRA_CELL_KEYS: tuple[str, ...] = ("mode", "origin", "consignment")
+"""Keys ``--cell-keys`` may add to the elementary cell."""
+
+
+def cell_keys(extra: Sequence[str] = (), *, by_mode: bool = False) -> tuple[str, ...]:
+    """The elementary cell's keys: :data:`ELEMENTARY_KEY`, the ``extra`` ones (any of
+    :data:`EXTRA_CELL_KEYS`, in that order) and mode for the breakdown by mode."""
+    wanted = {choice(k, EXTRA_CELL_KEYS, "cell key") for k in extra} | (
+        {"mode"} if by_mode else set()
+    )
+    return (*ELEMENTARY_KEY, *(k for k in EXTRA_CELL_KEYS if k in wanted))
 
 
 @dataclass(frozen=True)
 class Outliers:
-    """How extreme relatives are trimmed before aggregation.
+    """How extreme relatives are trimmed: one decision per cell and month.
 
-    ``bounds``: a relative outside [low, high] is trimmed. ``fence``: also trim relatives
-    whose log lies outside Tukey's fences (Q1 − k·IQR, Q3 + k·IQR) within flow × SITC group
-    × period (set ``fence`` to None to skip; needs the cells' ``group``).
+    ``bounds``: a relative outside [low, high] is trimmed (rule ``bound``). ``fence``: of the
+    relatives inside the bounds, those whose log lies outside Tukey's fences (Q1 − k·IQR,
+    Q3 + k·IQR) within flow × SITC group × month are trimmed too (rule ``fence``); None skips
+    the fences. Cells without a group are never fenced.
     """
 
     low: float = 0.1
@@ -40,17 +58,52 @@ class Outliers:
     """Fences apply only in groups with at least this many cells (quartiles of fewer mislead)."""
 
 
-def elementary(cells: ir.Table, *, by_mode: bool = False) -> ir.Table:
-    """Monthly elementary cells with a positive value and quantity, with their unit value."""
-    keys = ["period", *ELEMENTARY_KEY, *(["mode"] if by_mode else [])]
+def elementary(
+    cells: ir.Table, keys: Sequence[str] = ELEMENTARY_KEY, units: ir.Table | None = None
+) -> ir.Table:
+    """Monthly elementary cells with a positive value and quantity, with their unit value.
+
+    ``units`` (``commodity, unit``: the office's item list) gives a unit to cells that
+    have a quantity but no unit of their own.
+    """
+    cells = with_units(cells, units)
+    # An unstated mode (origin, consignment) is a key of its own: null would match nothing.
+    stated = {k: cells[k].fill_null(NOT_STATED) for k in keys if k in EXTRA_CELL_KEYS}
+    cells = cells.mutate(**stated) if stated else cells
     usable = cells.filter(cells.unit.notnull() & (cells.quantity > 0) & (cells.value > 0))
     # Unit value inside the aggregate: a mutate after it makes DuckDB keep the grouped
     # table twice (two CTEs), which costs time and memory at scale.
-    return usable.group_by(keys).aggregate(
+    return usable.group_by(["period", *keys]).aggregate(
         value=usable.value.sum(),
         quantity=usable.quantity.sum(),
         unit_value=usable.value.sum() / usable.quantity.sum(),
     )
+
+
+def with_units(cells: ir.Table, units: ir.Table | None) -> ir.Table:
+    """``cells`` whose missing unit is their item's unit in ``units`` (commodity, unit)."""
+    if units is None:
+        return cells
+    known = units.filter(units.unit.notnull()).select(_item=units.commodity, _unit=units.unit)
+    joined = cells.left_join(known, cells.commodity == known._item)
+    return joined.select(
+        *[c for c in cells.columns if c != "unit"], unit=joined.unit.coalesce(joined._unit)
+    )
+
+
+def unpriced(cells: ir.Table, units: ir.Table | None = None) -> ir.Table:
+    """Cells that cannot have a unit value, by ``reason`` (no unit, no quantity, no value),
+    with how many and their value: they count in values, never in prices."""
+    cells = with_units(cells, units)
+    reason = ibis.cases(
+        (cells.value.isnull() | (cells.value <= 0), "no value"),
+        (cells.quantity.isnull() | (cells.quantity <= 0), "no quantity"),
+        (cells.unit.isnull(), "no unit"),
+        else_=ibis.null("string"),
+    )
+    marked = cells.mutate(reason=reason)
+    marked = marked.filter(marked.reason.notnull())
+    return marked.group_by("reason").aggregate(cells=marked.count(), value=marked.value.sum())
 
 
 def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
@@ -63,32 +116,68 @@ def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     )
 
 
-def _match(
-    now: ir.Table,
-    base: ir.Table,
-    keys: Sequence[str],
-    *,
-    now_time: str,
-    base_time: ir.Value,
-    carry: Sequence[str] = ("period",),
-) -> ir.Table:
-    """Rows of ``now`` matched by ``keys`` with the ``base`` row whose shifted time
-    (``base_time``) equals ``now[now_time]``: ``v0``, ``v1`` and the unit value ``relative``."""
-    shifted = base.select(
-        _time=base_time.cast("int32"),
-        **{f"_{k}": base[k] for k in keys},
-        v0=base.value,
-        p0=base.unit_value,
+def first_year(elem: ir.Table) -> ir.IntegerScalar:
+    """The first year of the data."""
+    return (elem.period.min() // 100).cast("int32")
+
+
+def price_references(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Each cell's price reference ``p0`` and base weight ``v0`` for each ``year`` it serves:
+    the previous year's unit value and value, and for the first year its own."""
+    years = annual(elem, keys)
+    serves_next = years.select(
+        *keys, year=(years.year + 1).cast("int32"), v0=years.value, p0=years.unit_value
     )
-    cond = [now[now_time] == shifted._time] + [now[k] == shifted[f"_{k}"] for k in keys]
-    joined = now.inner_join(shifted, cond)
+    own_first = years.filter(years.year == first_year(elem)).select(
+        *keys, year=years.year.cast("int32"), v0=years.value, p0=years.unit_value
+    )
+    return serves_next.union(own_first)
+
+
+def _with_year(elem: ir.Table) -> ir.Table:
+    return elem.mutate(year=(elem.period // 100).cast("int32"))
+
+
+def link_relatives(elem: ir.Table, references: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells matched with their price reference: ``v0`` (base weight), ``v1`` (the month's
+    value) and ``relative``."""
+    now = _with_year(elem)
+    ref = references.select(
+        _year=references.year, **{f"_{k}": references[k] for k in keys}, v0="v0", p0="p0"
+    )
+    cond = [now.year == ref._year] + [now[k] == ref[f"_{k}"] for k in keys]
+    joined = now.inner_join(ref, cond)
     return joined.select(
-        *carry,
+        "period",
         *keys,
         v0=joined.v0,
         v1=joined.value,
         relative=joined.unit_value / joined.p0,
     )
+
+
+def link_unmatched(elem: ir.Table, references: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Cells of a month with no price reference (new: ``v0`` = 0), and cells with one that
+    did not trade in a month their flow traded (gone: ``v1`` = 0). The first year, priced
+    against itself, has none."""
+    start = first_year(elem)
+    now = _with_year(elem)
+    now = now.filter(now.year > start)
+    new = (
+        now.select("period", "year", *keys, v1=now.value)
+        .anti_join(references, ["year", *keys])
+        .mutate(v0=ibis.literal(0.0))
+    )
+    months = now.select("period", "year", "flow").distinct()
+    later = references.filter(references.year > start)
+    gone = (
+        later.inner_join(months, ["year", "flow"])
+        .select("period", *keys, v0="v0")
+        .anti_join(now, ["period", *keys])
+        .mutate(v1=ibis.literal(0.0))
+    )
+    columns = ("period", *keys, "v0", "v1")
+    return new.select(*columns).union(gone.select(*columns))
 
 
 def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
@@ -98,68 +187,71 @@ def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     # (Both sides in int64: Ibis will not compare an int64 column with an int32 scalar.)
     now = elem.filter(elem.period.cast("int64") - 100 >= elem.period.min().cast("int64"))
     base = elem.filter(elem.period.cast("int64") + 100 <= elem.period.max().cast("int64"))
-    return _match(now, base, keys, now_time="period", base_time=base.period + 100)
-
-
-def annual_link_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Cells matched with their previous year's average unit value (the annual link)."""
-    now = elem.mutate(year=(elem.period // 100).cast("int32"))
-    base = annual(elem, keys)
-    return _match(now, base, keys, now_time="year", base_time=base.year + 1)
+    shifted = base.select(
+        _time=(base.period + 100).cast("int32"),
+        **{f"_{k}": base[k] for k in keys},
+        v0=base.value,
+        p0=base.unit_value,
+    )
+    cond = [now.period == shifted._time] + [now[k] == shifted[f"_{k}"] for k in keys]
+    joined = now.inner_join(shifted, cond)
+    return joined.select(
+        "period", *keys, v0=joined.v0, v1=joined.value, relative=joined.unit_value / joined.p0
+    )
 
 
 def annual_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Yearly unit values matched with the year before (links between annual indices).
+    """Yearly unit values matched with the year before (the links of ``--linking annual``).
 
     The ``period`` of a year's row is YYYY00, so it sorts with, and never equals, a month.
     """
     years = annual(elem, keys)
-    matched = _match(years, years, keys, now_time="year", base_time=years.year + 1, carry=("year",))
-    return matched.mutate(period=(matched.year * 100).cast("int32")).select(
-        "period", *keys, "v0", "v1", "relative"
+    before = years.select(
+        _year=(years.year + 1).cast("int32"),
+        **{f"_{k}": years[k] for k in keys},
+        v0=years.value,
+        p0=years.unit_value,
+    )
+    now = years.view()
+    cond = [now.year == before._year] + [now[k] == before[f"_{k}"] for k in keys]
+    joined = now.inner_join(before, cond)
+    return joined.select(
+        period=(joined.year * 100).cast("int32"),
+        **{k: joined[k] for k in keys},
+        v0=joined.v0,
+        v1=joined.value,
+        relative=joined.unit_value / joined.p0,
     )
 
 
-def year_ago_unmatched(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Cells with no partner a year earlier (new: ``v0`` = 0) or a year later (gone: ``v1`` = 0).
-
-    Gone cells are placed in the month they are missing from, for months the data holds.
-    """
-    now = elem.select("period", *keys, v1=elem.value)
-    before = elem.select(*keys, period=(elem.period + 100).cast("int32"), v0=elem.value)
-    months = elem.select("period").distinct()
-    new = now.anti_join(before, ["period", *keys]).mutate(v0=ibis.literal(0.0))
-    gone = before.semi_join(months, "period").anti_join(now, ["period", *keys])
-    gone = gone.mutate(v1=ibis.literal(0.0))
-    return new.select("period", *keys, "v0", "v1").union(gone.select("period", *keys, "v0", "v1"))
-
-
-def annual_link_unmatched(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Cells of a month with no previous-year average (new), and previous-year cells not
-    traded in the month (gone), for the annual link."""
-    now = elem.select("period", *keys, v1=elem.value, year=(elem.period // 100).cast("int32"))
-    base = annual(elem, keys)
-    base = base.select(*keys, year=(base.year + 1).cast("int32"), v0=base.value)
-    new = now.anti_join(base, ["year", *keys]).mutate(v0=ibis.literal(0.0))
-    months = now.select("period", "year").distinct()
-    gone = base.inner_join(months, "year").anti_join(now, ["period", *keys])
-    gone = gone.mutate(v1=ibis.literal(0.0))
-    return new.select("period", *keys, "v0", "v1").union(gone.select("period", *keys, "v0", "v1"))
-
-
 def flag_outliers(rel: ir.Table, rule: Outliers, group_keys: Sequence[str] = ()) -> ir.Table:
-    """Add ``trimmed`` (bool) by the rule; fences need ``group_keys`` (e.g. flow, group)."""
-    out_of_bounds = (rel.relative < rule.low) | (rel.relative > rule.high)
+    """Add ``trimmed`` (bool) and the ``rule`` that trimmed (``bound`` or ``fence``).
+
+    Fences need ``group_keys`` (e.g. flow, group) and are computed on the relatives inside
+    the bounds; a row whose last group key is null is never fenced.
+    """
+    bound = (rel.relative < rule.low) | (rel.relative > rule.high)
+    no_rule = ibis.null("string")
     if rule.fence is None or not group_keys:
-        return rel.mutate(trimmed=out_of_bounds)
-    log_r = rel.relative.ln()
+        return rel.mutate(trimmed=bound, rule=ibis.ifelse(bound, "bound", no_rule))
+    inside = ~bound
+    log_r = ibis.ifelse(inside, rel.relative.ln(), ibis.null("float64"))
     w = ibis.window(group_by=["period", *group_keys])
     q1 = log_r.quantile(0.25).over(w)
     q3 = log_r.quantile(0.75).over(w)
     iqr = q3 - q1
-    enough = rel.relative.count().over(w) >= rule.min_cells
-    outside = enough & ((log_r < q1 - rule.fence * iqr) | (log_r > q3 + rule.fence * iqr))
-    return rel.mutate(trimmed=out_of_bounds | outside)
+    enough = inside.ifelse(1, 0).sum().over(w) >= rule.min_cells
+    grouped = rel[group_keys[-1]].notnull()
+    fenced = (
+        inside
+        & grouped
+        & enough
+        & ((log_r < q1 - rule.fence * iqr) | (log_r > q3 + rule.fence * iqr))
+    )
+    return rel.mutate(
+        trimmed=bound | fenced,
+        rule=ibis.ifelse(bound, "bound", ibis.ifelse(fenced, "fence", no_rule)),
+    )
 
 
 def homogeneity(elem: ir.Table, keys: Sequence[str]) -> ir.Table:

@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from ..errors import InputError
-from ..schema import BREAKDOWNS, EXPORT_FLOWS, MEASURES
+from ..schema import BREAKDOWNS, EXPORT_FLOWS, MEASURES, NOT_STATED
 from .classes import classify_commodities, classify_partners, commodity_classes
 
 
@@ -44,7 +44,7 @@ def keyed(
     if by == "total":
         return cells.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
     if by == "mode":
-        label = cells.mode.fill_null("not stated")
+        label = cells.mode.fill_null(NOT_STATED)
         return cells.mutate(key=label, label=label)
     if by in ("partner", "region"):
         if partners is None:

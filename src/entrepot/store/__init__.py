@@ -44,7 +44,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    6
+    7
     """
 
     def __init__(

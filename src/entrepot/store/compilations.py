@@ -19,15 +19,6 @@ from ..backends import engine_errors
 from ..errors import NotInStoreError, StoreError
 from . import Store
 
-SERIES_COLUMNS = (
-    "measure", "breakdown", "key", "label", "period", "value", "value_yoy_pct",
-    "price_index", "price_yoy_pct", "volume_index", "volume_yoy_pct", "price_coverage",
-    "laspeyres_yoy", "paasche_yoy", "fisher_yoy", "tornqvist_yoy", "cells_matched",
-    "cells_imputed",
-)  # fmt: skip
-"""The stored columns of ``index_series`` (besides ``compile_id``)."""
-
-
 NAMED = """LEFT JOIN commodities n8 ON n8.commodity = {t}.commodity
            LEFT JOIN commodities n6 ON n6.commodity = left({t}.commodity, 6)"""
 NAME = "coalesce(n8.name, n6.name)"
@@ -65,7 +56,7 @@ def save_compilation(
             ],
         )
         tables = [
-            *(("index_series", frame[list(SERIES_COLUMNS)]) for frame in series),
+            *(("index_series", frame) for frame in series),
             ("index_trims", trims),
             ("cell_homogeneity", homogeneity),
         ]
@@ -100,14 +91,23 @@ def compiled_periods(store: Store, compile_id: int) -> list[int]:
     ]
 
 
+def compilation_formula(store: Store, compile_id: int) -> str:
+    """The index formula a compilation used."""
+    return str(store.scalar("SELECT formula FROM compilations WHERE compile_id = ?", [compile_id]))
+
+
+def compilation_options(store: Store, compile_id: int) -> dict[str, Any]:
+    """The options a compilation stored besides its formula and reference year."""
+    text = store.scalar("SELECT options FROM compilations WHERE compile_id = ?", [compile_id])
+    return dict(json.loads(text)) if text else {}
+
+
 def series_upto(
     store: Store, compile_id: int, measure: str, breakdown: str, period: int
 ) -> pd.DataFrame:
     """Every key's series of one flow and breakdown up to ``period``, by key and month."""
     return store.frame(
-        "SELECT key, label, period, value, value_yoy_pct, price_yoy_pct, volume_yoy_pct, "
-        "price_coverage, price_index, volume_index, cells_matched, cells_imputed "
-        "FROM index_series "
+        "SELECT * EXCLUDE (compile_id, measure, breakdown) FROM index_series "
         "WHERE compile_id = ? AND measure = ? AND breakdown = ? AND period <= ? "
         "ORDER BY key, period",
         [compile_id, measure, breakdown, period],
@@ -118,8 +118,8 @@ def trims_of(store: Store, compile_id: int, period: int) -> pd.DataFrame:
     """The relatives a compilation trimmed in ``period``, each with its share of its flow's
     value that month; largest current value first."""
     return store.frame(
-        f"""SELECT t.flow, t.commodity, {NAME} AS name, t.partner, t.unit, t.relative, t.v0,
-                  t.v1, t.v1 / f.value AS share
+        f"""SELECT t.flow, t.commodity, {NAME} AS name, t.partner, t.unit, t.mode,
+                  t.relative, t.rule, t.v0, t.v1, t.v1 / f.value AS share
            FROM index_trims t
            JOIN (SELECT flow::VARCHAR AS flow, sum(value) AS value
                  FROM cells WHERE period = ? GROUP BY 1) f

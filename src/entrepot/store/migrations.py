@@ -21,6 +21,11 @@ _modes = ", ".join(
     for mode, (code, label) in MODE_IMTS.items()
 )
 
+_RATES = (
+    "value_index", "value_mom_pct", "price_mom_pct", "volume_mom_pct", "value_ytd_pct",
+    "price_ytd_pct", "volume_ytd_pct", "volume_ref_mean",
+)  # fmt: skip
+
 Step = str | Callable[[duckdb.DuckDBPyConnection], object]
 
 MIGRATIONS: list[list[Step]] = [
@@ -91,6 +96,16 @@ MIGRATIONS: list[list[Step]] = [
     ],
     # 6: imputed cells counted apart from matched ones in every index node.
     ["ALTER TABLE index_series ADD COLUMN cells_imputed BIGINT"],
+    # 7: rates from the published levels (month on month, year to date), the value index,
+    # coverage and reference-year volume flags; every trim with its rule and cell keys.
+    [
+        *(f"ALTER TABLE index_series ADD COLUMN {column} DOUBLE" for column in _RATES),
+        "ALTER TABLE index_series ADD COLUMN low_coverage BOOLEAN",
+        *(
+            f"ALTER TABLE index_trims ADD COLUMN {column} VARCHAR"
+            for column in ("mode", "origin", "consignment", "rule")
+        ),
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
