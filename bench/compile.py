@@ -74,7 +74,15 @@ grows: scale 18 gives 19.2 M rows, scale 90 gives 86.2 M)."""
 REFERENCE_YEAR = 2024
 LOW, HIGH = 0.1, 10.0  # the default bounds of entrepot's Outliers
 EXPORT_FLOWS = ("domestic_exports", "re_exports")
-COMPARED = ("price_yoy_pct", "volume_yoy_pct", "price_index", "value")
+COMPARED: tuple[str, ...] = (
+    "value", "value_index", "price_index", "volume_index",
+    "value_yoy_pct", "price_yoy_pct", "volume_yoy_pct",
+    "value_mom_pct", "price_mom_pct", "volume_mom_pct",
+    "value_ytd_pct", "price_ytd_pct", "volume_ytd_pct",
+    "price_coverage", "low_coverage", "cells_matched", "cells_imputed", "volume_ref_mean",
+    "laspeyres_yoy", "paasche_yoy", "fisher_yoy", "tornqvist_yoy",
+)  # fmt: skip
+"""Every number of entrepot's series (all but its key and label), compared column by column."""
 TOLERANCE = 1e-9
 CONTENDERS: dict[str, str] = {"entrepot": "entrepot", "sql": "hand SQL", "pandas": "pandas"}
 
@@ -191,6 +199,7 @@ def entrepot_expression(store: Any) -> tuple[Any, Any]:
         formula="fisher",
         reference_year=REFERENCE_YEAR,
         outliers=Outliers(fence=None),
+        imputation="exclude",
     )
     return backend, series
 
@@ -215,18 +224,45 @@ _KEYS_MATCH = (
     "AND {b}.partner = {n}.partner AND {b}.unit = {n}.unit"
 )
 _EXPORTS = ", ".join(f"'{f}'" for f in EXPORT_FLOWS)
+_INSIDE = f"r >= {LOW}::DOUBLE AND r <= {HIGH}::DOUBLE"
+
+
+def _growth(now: str, before: str) -> str:
+    return f"CASE WHEN {before} IS NULL OR {before} = 0 THEN NULL ELSE ({now} / {before} - 1) * 100 END"
+
+
+def _by_measure(table: str, columns: Sequence[str]) -> str:
+    """``table``'s sums per flow and period, and total exports as their sum over the two
+    export flows."""
+    plain = ", ".join(columns)
+    summed = ", ".join(f"sum({c}) AS {c}" for c in columns)
+    return (
+        f"SELECT period, flow::VARCHAR AS measure, {plain} FROM {table} UNION ALL "
+        f"SELECT period, 'total_exports', {summed} FROM {table} "
+        f"WHERE flow IN ({_EXPORTS}) GROUP BY period"
+    )
 
 
 def hand_sql(reference_year: int = REFERENCE_YEAR) -> str:
     """The whole compile as one DuckDB statement.
 
-    Relatives are summed per flow, and total exports are then the sum of the two export
-    flows' sums (every index term is a sum over cells), so no cell is read twice.
+    Each cell-month is joined once with its price reference (the materialized ``rel``):
+    the kept relatives give the links, and the same rows, less the trimmed ones, are
+    matched with the month a year earlier for the direct comparison. Sums are taken per
+    flow, and total exports are the sum of the two export flows' sums (every index term is
+    a sum over cells), so no cell is read twice.
     """
     match = _KEYS_MATCH.format(b="b", n="n")
+    rates = ",\n       ".join(
+        f"{_growth(f'c.{col}', f'y.{col}')} AS {name}_yoy_pct,\n       "
+        f"{_growth(f'c.{col}', f'm.{col}')} AS {name}_mom_pct,\n       "
+        f"CASE WHEN c.months = c.period % 100 AND y.months = c.period % 100 THEN "
+        f"{_growth(f'c.cum_{col}', f'y.cum_{col}')} END AS {name}_ytd_pct"
+        for col, name in (("value", "value"), ("price_index", "price"), ("volume_index", "volume"))
+    )
     return f"""
 WITH elem AS MATERIALIZED (
-    SELECT period, flow, commodity, partner, unit,
+    SELECT period, period // 100 AS year, flow, commodity, partner, unit,
            sum(value) AS value, sum(quantity) AS quantity,
            sum(value) / sum(quantity) AS uv
     FROM cells
@@ -234,77 +270,98 @@ WITH elem AS MATERIALIZED (
     GROUP BY period, flow, commodity, partner, unit
 ),
 yearly AS MATERIALIZED (
-    SELECT period // 100 AS year, flow, commodity, partner, unit,
-           sum(value) AS value, sum(value) / sum(quantity) AS uv
+    SELECT year, flow, commodity, partner, unit,
+           sum(value) AS v0, sum(value) / sum(quantity) AS p0
     FROM elem
     GROUP BY year, flow, commodity, partner, unit
 ),
-relatives AS (
-    SELECT 'yoy' AS kind, n.period, n.flow, b.value AS v0, n.value AS v1, n.uv / b.uv AS r
-    FROM elem AS n JOIN elem AS b ON b.period = n.period - 100 AND {match}
+refs AS (
+    SELECT year + 1 AS year, flow, commodity, partner, unit, v0, p0 FROM yearly
     UNION ALL
-    SELECT 'link', n.period, n.flow, b.value, n.value, n.uv / b.uv
-    FROM elem AS n JOIN yearly AS b ON b.year = n.period // 100 - 1 AND {match}
-    UNION ALL
-    SELECT 'annual', n.year * 100, n.flow, b.value, n.value, n.uv / b.uv
-    FROM yearly AS n JOIN yearly AS b ON b.year = n.year - 1 AND {match}
+    SELECT year, flow, commodity, partner, unit, v0, p0 FROM yearly
+    WHERE year = (SELECT min(year) FROM yearly)
 ),
-by_flow AS (
-    SELECT kind, period, flow, sum(v0) AS v0, sum(v1) AS v1,
-           sum(r * v0) AS l_num, sum(v1 / r) AS p_den
-    FROM relatives
-    WHERE r >= {LOW}::DOUBLE AND r <= {HIGH}::DOUBLE
-    GROUP BY kind, period, flow
+rel AS MATERIALIZED (
+    SELECT n.period, n.flow, n.commodity, n.partner, n.unit, n.value, n.uv,
+           b.v0, n.uv / b.p0 AS r
+    FROM elem AS n LEFT JOIN refs AS b ON b.year = n.year AND {match}
 ),
-by_measure AS (
-    SELECT kind, period, flow AS measure, v0, v1, l_num, p_den FROM by_flow
-    UNION ALL
-    SELECT kind, period, 'total_exports', sum(v0), sum(v1), sum(l_num), sum(p_den)
-    FROM by_flow WHERE flow IN ({_EXPORTS})
-    GROUP BY kind, period
+link_flow AS (
+    SELECT period, flow, sum(v0) AS v0, sum(value) AS v1, sum(r * v0) AS l_num,
+           sum(value / r) AS p_den, count(*) AS cells
+    FROM rel WHERE {_INSIDE}
+    GROUP BY period, flow
 ),
-fisher AS (
-    SELECT kind, period, measure, sqrt((l_num / v0) * (v1 / p_den)) AS fisher
-    FROM by_measure
+direct_flow AS (
+    SELECT period, flow, sum(v0) AS v0, sum(v1) AS v1, sum(r * v0) AS l_num,
+           sum(v1 / r) AS p_den, sum(v0 * ln(r)) AS a0, sum(v1 * ln(r)) AS a1
+    FROM (
+        SELECT n.period, n.flow, b.value AS v0, n.value AS v1, n.uv / b.uv AS r
+        FROM rel AS n JOIN elem AS b ON b.period = n.period - 100 AND {match}
+        WHERE (n.r IS NULL OR n.{_INSIDE})
+          AND b.period + 100 <= (SELECT max(period) FROM elem)
+    )
+    GROUP BY period, flow
+),
+links AS (
+    SELECT period, measure, period // 100 AS year,
+           sqrt((l_num / v0) * (v1 / p_den)) AS link, v1 AS matched_v1, cells
+    FROM ({_by_measure("link_flow", ("v0", "v1", "l_num", "p_den", "cells"))})
+),
+carried AS (
+    SELECT measure, year + 1 AS year, exp(sum(ln(mean_link)) OVER w) AS factor,
+           year - min(year) OVER w + 1 = count(*) OVER w AS unbroken
+    FROM (SELECT measure, year, avg(link) AS mean_link FROM links GROUP BY measure, year)
+    WINDOW w AS (PARTITION BY measure ORDER BY year)
 ),
 levels AS (
-    SELECT measure, period // 100 + 1 AS next_year,
-           exp(sum(ln(fisher)) OVER (PARTITION BY measure ORDER BY period)) AS level
-    FROM fisher WHERE kind = 'annual'
+    SELECT l.period, l.measure, l.matched_v1, l.cells,
+           CASE WHEN c.factor IS NULL
+                THEN CASE WHEN l.year < min(l.year) OVER (PARTITION BY l.measure) + 1
+                          THEN l.link END
+                WHEN c.unbroken THEN l.link * c.factor END AS level
+    FROM links AS l LEFT JOIN carried AS c ON c.measure = l.measure AND c.year = l.year
 ),
-raw AS (
-    SELECT f.measure, f.period,
-           f.fisher * CASE WHEN f.period // 100 = min(f.period // 100)
-                                OVER (PARTITION BY f.measure)
-                           THEN 1.0 ELSE l.level END AS raw
-    FROM fisher AS f
-    LEFT JOIN levels AS l ON l.measure = f.measure AND l.next_year = f.period // 100
-    WHERE f.kind = 'link'
-),
-chained AS (
-    SELECT measure, period,
-           raw / avg(CASE WHEN period // 100 = {reference_year} THEN raw END)
-                 OVER (PARTITION BY measure) * 100 AS price_index
-    FROM raw
+direct AS (
+    SELECT period, measure, l_num / v0 AS laspeyres_yoy, v1 / p_den AS paasche_yoy,
+           sqrt((l_num / v0) * (v1 / p_den)) AS fisher_yoy,
+           exp(0.5 * (a0 / v0 + a1 / v1)) AS tornqvist_yoy
+    FROM ({_by_measure("direct_flow", ("v0", "v1", "l_num", "p_den", "a0", "a1"))})
 ),
 flow_values AS (
     SELECT period, flow, sum(value) AS value FROM cells GROUP BY period, flow
 ),
-node_values AS (
-    SELECT period, flow AS measure, value FROM flow_values
-    UNION ALL
-    SELECT period, 'total_exports', sum(value) FROM flow_values
-    WHERE flow IN ({_EXPORTS}) GROUP BY period
+indexed AS (
+    SELECT v.period, v.measure, v.value, l.matched_v1, l.cells,
+           d.laspeyres_yoy, d.paasche_yoy, d.fisher_yoy, d.tornqvist_yoy,
+           l.level / avg(CASE WHEN v.period // 100 = {reference_year} THEN l.level END)
+               OVER (PARTITION BY v.measure) * 100 AS price_index,
+           v.value / avg(CASE WHEN v.period // 100 = {reference_year} THEN v.value END)
+               OVER (PARTITION BY v.measure) * 100 AS value_index
+    FROM ({_by_measure("flow_values", ("value",))}) AS v
+    LEFT JOIN levels AS l ON l.measure = v.measure AND l.period = v.period
+    LEFT JOIN direct AS d ON d.measure = v.measure AND d.period = v.period
+),
+cumulated AS (
+    SELECT *, sum(value) OVER w AS cum_value, avg(price_index) OVER w AS cum_price_index,
+           avg(volume_index) OVER w AS cum_volume_index, count(*) OVER w AS months
+    FROM (SELECT *, value_index / price_index * 100 AS volume_index FROM indexed)
+    WINDOW w AS (PARTITION BY measure, period // 100 ORDER BY period
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
-SELECT v.period, v.measure, v.value,
-       (y.fisher - 1) * 100 AS price_yoy_pct,
-       (v.value / p.value / y.fisher - 1) * 100 AS volume_yoy_pct,
-       c.price_index
-FROM node_values AS v
-LEFT JOIN node_values AS p ON p.measure = v.measure AND p.period = v.period - 100
-LEFT JOIN fisher AS y ON y.kind = 'yoy' AND y.measure = v.measure AND y.period = v.period
-LEFT JOIN chained AS c ON c.measure = v.measure AND c.period = v.period
-ORDER BY v.measure, v.period
+SELECT c.period, c.measure, c.value, c.value_index, c.price_index, c.volume_index,
+       {rates},
+       coalesce(c.matched_v1, 0) / c.value AS price_coverage,
+       coalesce(c.matched_v1, 0) / c.value < 0.5 AS low_coverage,
+       coalesce(c.cells, 0) AS cells_matched, 0 AS cells_imputed,
+       avg(CASE WHEN c.period // 100 = {reference_year} THEN c.volume_index END)
+           OVER (PARTITION BY c.measure) AS volume_ref_mean,
+       c.laspeyres_yoy, c.paasche_yoy, c.fisher_yoy, c.tornqvist_yoy
+FROM cumulated AS c
+LEFT JOIN cumulated AS y ON y.measure = c.measure AND y.period = c.period - 100
+LEFT JOIN cumulated AS m ON m.measure = c.measure
+     AND m.period = CASE WHEN c.period % 100 = 1 THEN c.period - 89 ELSE c.period - 1 END
+ORDER BY c.measure, c.period
 """
 
 
@@ -316,102 +373,231 @@ def sql_series(con: duckdb.DuckDBPyConnection, store: Any) -> pd.DataFrame:
 
 KEYS = ["flow", "commodity", "partner", "unit"]
 NODE = ["measure", "period"]
+MONTHS = 1_000_000  # cell-month key: cell × MONTHS + period (YYYYMM)
+YEARS = 10_000  # cell-year key: cell × YEARS + year
 
 
 def pandas_series(con: duckdb.DuckDBPyConnection, store: Any) -> pd.DataFrame:
-    """The compile in pandas, from reading ``cells`` (DuckDB's ``.df()``) to the series."""
+    """The compile in pandas, from reading ``cells`` (DuckDB's ``.df()``) to the series.
+
+    Each cell is numbered from its keys' category codes, so that every groupby and lookup
+    works on one int64 key (cell × 10⁶ + period for a cell-month, cell × 10⁴ + year for a
+    cell-year) instead of four categorical columns.
+    """
     cells = con.sql(
         "SELECT period, flow, commodity, partner, unit, value, quantity FROM cells"
     ).df()
-    for key in KEYS:  # categorical keys: groupby and merge then work on integer codes
-        cells[key] = cells[key].astype("category")
-    values = by_measure(
-        cells.groupby(["flow", "period"], observed=True, as_index=False)["value"].sum()
+    keys = {k: cells[k].astype("category") for k in KEYS}
+    flows = np.asarray(keys["flow"].cat.categories, dtype=object)
+    flow_code = keys["flow"].cat.codes.to_numpy(np.int64)
+    period = cells["period"].to_numpy(np.int64)
+    value = cells["value"].to_numpy(np.float64)
+    quantity = cells["quantity"].to_numpy(np.float64)
+    values = flow_sums(
+        pd.DataFrame({"flow": flow_code, "period": period, "value": value}), ["value"], flows
     )
 
-    usable = cells[cells["unit"].notna() & (cells["quantity"] > 0) & (cells["value"] > 0)]
-    del cells
-    elem = usable.groupby(["period", *KEYS], observed=True, sort=False, as_index=False)[
-        ["value", "quantity"]
-    ].sum()
-    del usable
-    elem["uv"] = elem["value"] / elem["quantity"]
-    elem["year"] = elem["period"] // 100
-    yearly = elem.groupby(["year", *KEYS], observed=True, sort=False, as_index=False)[
-        ["value", "quantity"]
-    ].sum()
-    yearly["uv"] = yearly["value"] / yearly["quantity"]
-    yearly["period"] = yearly["year"] * 100
+    usable = (quantity > 0) & (value > 0)  # NaN compares False
+    cell = np.zeros(len(cells), dtype=np.int64)
+    per_flow = 1  # cells per flow: the product of the other keys' category counts
+    for key in KEYS:
+        codes = keys[key].cat.codes.to_numpy(np.int64)
+        usable &= codes >= 0  # a cell with a null key matches nothing
+        size = len(keys[key].cat.categories)
+        cell = cell * size + codes
+        per_flow *= size if key != "flow" else 1
+    if cell.max(initial=0) >= np.iinfo(np.int64).max // MONTHS:
+        raise OverflowError("too many cells to number")
+    del cells, keys, flow_code
+    elem = (
+        pd.DataFrame(
+            {
+                "key": cell[usable] * MONTHS + period[usable],
+                "value": value[usable],
+                "quantity": quantity[usable],
+            }
+        )
+        .groupby("key", sort=False)[["value", "quantity"]]
+        .sum()
+    )
+    del cell, period, value, quantity, usable
+    cell_month = elem.index.to_numpy()
+    cell, period = np.divmod(cell_month, MONTHS)
+    year = period // 100
+    v1 = elem["value"].to_numpy()
+    uv = v1 / elem["quantity"].to_numpy()
 
-    yoy = fisher(relatives(elem, elem, "period", 100)).rename(columns={"fisher": "fisher_yoy"})
-    links = fisher(relatives(elem, yearly, "year", 1))
-    annual = fisher(relatives(yearly, yearly, "year", 1))
-    chained = chain(links, annual, REFERENCE_YEAR)
+    # Price references: a year's value and unit value serve the next year; the first year
+    # is priced against its own.
+    cell_year = cell * YEARS + year
+    yearly = elem.groupby(cell_year, sort=False)[["value", "quantity"]].sum()
+    del elem
+    serves = yearly.index.to_numpy()
+    own = serves % YEARS == year.min()
+    p0 = (yearly["value"] / yearly["quantity"]).to_numpy()
+    references = pd.DataFrame(
+        {
+            "v0": np.concatenate([yearly["value"].to_numpy(), yearly["value"].to_numpy()[own]]),
+            "p0": np.concatenate([p0, p0[own]]),
+        },
+        index=np.concatenate([serves + 1, serves[own]]),
+    ).reindex(cell_year)
+    v0 = references["v0"].to_numpy()
+    r = uv / references["p0"].to_numpy()
+    del references, yearly
+    inside = (r >= LOW) & (r <= HIGH)  # NaN (no reference) compares False
+    flow = cell // per_flow
+    link = flow_sums(
+        pd.DataFrame(
+            {
+                "flow": flow[inside],
+                "period": period[inside],
+                "v0": v0[inside],
+                "v1": v1[inside],
+                "l_num": r[inside] * v0[inside],
+                "p_den": v1[inside] / r[inside],
+                "cells": 1,
+            }
+        ),
+        ["v0", "v1", "l_num", "p_den", "cells"],
+        flows,
+    )
 
-    prev = values.assign(period=values["period"] + 100).rename(columns={"value": "value_prev"})
+    # The direct comparison: cell-months not trimmed, with the same month a year earlier.
+    now = inside | np.isnan(r)
+    earlier = (
+        pd.DataFrame({"v0": v1, "uv0": uv}, index=cell_month)
+        .reindex(cell_month[now] - 100)
+        .to_numpy()
+    )
+    found = ~np.isnan(earlier[:, 0])
+    d_v0, d_r = earlier[found, 0], uv[now][found] / earlier[found, 1]
+    d_v1 = v1[now][found]
+    direct = flow_sums(
+        pd.DataFrame(
+            {
+                "flow": flow[now][found],
+                "period": period[now][found],
+                "v0": d_v0,
+                "v1": d_v1,
+                "l_num": d_r * d_v0,
+                "p_den": d_v1 / d_r,
+                "a0": d_v0 * np.log(d_r),
+                "a1": d_v1 * np.log(d_r),
+            }
+        ),
+        ["v0", "v1", "l_num", "p_den", "a0", "a1"],
+        flows,
+    )
+    return node_series(values, link, direct, REFERENCE_YEAR)
+
+
+def flow_sums(frame: pd.DataFrame, columns: list[str], flows: np.ndarray) -> pd.DataFrame:
+    """``columns`` summed per flow (code) and period → per measure and period: each flow,
+    and total exports as the sum over the two export flows."""
+    sums = frame.groupby(["flow", "period"], as_index=False)[columns].sum()
+    sums["measure"] = flows[sums["flow"].to_numpy()]
+    exports = sums[sums["measure"].isin(EXPORT_FLOWS)]
+    total = exports.groupby("period", as_index=False)[columns].sum()
+    both = pd.concat([sums, total.assign(measure="total_exports")], ignore_index=True)
+    return both[[*NODE, *columns]]
+
+
+def node_series(
+    values: pd.DataFrame, link: pd.DataFrame, direct: pd.DataFrame, reference_year: int
+) -> pd.DataFrame:
+    """The series of each measure from its values, link sums and direct sums."""
+    link = link.assign(
+        year=link["period"] // 100,
+        link=np.sqrt(link["l_num"] / link["v0"] * (link["v1"] / link["p_den"])),
+    )
+    # Annual overlap: the level is the link times the product of the yearly mean links of
+    # the years before (consecutive ones only); in the measure's first year, the link.
+    yearly = link.groupby(["measure", "year"], as_index=False)["link"].mean()
+    by = yearly.groupby("measure")
+    carried = pd.DataFrame(
+        {
+            "measure": yearly["measure"],
+            "year": yearly["year"] + 1,
+            "factor": np.exp(np.log(yearly["link"]).groupby(yearly["measure"]).cumsum()),
+            "unbroken": yearly["year"] - by["year"].cummin() + 1 == by.cumcount() + 1,
+        }
+    )
+    link = link.merge(carried, how="left", on=["measure", "year"])
+    first = link.groupby("measure")["year"].transform("min")
+    unlinked = link["link"].where(link["year"] < first + 1)
+    linked = (link["link"] * link["factor"]).where(link["unbroken"].astype(bool))
+    link["level"] = unlinked.where(link["factor"].isna(), linked)
+
+    d = direct
+    laspeyres, paasche = d["l_num"] / d["v0"], d["v1"] / d["p_den"]
+    formulas = d[NODE].assign(
+        laspeyres_yoy=laspeyres,
+        paasche_yoy=paasche,
+        fisher_yoy=np.sqrt(laspeyres * paasche),
+        tornqvist_yoy=np.exp(0.5 * (d["a0"] / d["v0"] + d["a1"] / d["v1"])),
+    )
     out = (
-        values.merge(prev, how="left", on=NODE)
-        .merge(yoy, how="left", on=NODE)
-        .merge(chained, how="left", on=NODE)
+        values.merge(
+            link[[*NODE, "level", "v1", "cells"]].rename(columns={"v1": "matched_v1"}),
+            how="left",
+            on=NODE,
+        )
+        .merge(formulas, how="left", on=NODE)
+        .sort_values(NODE, ignore_index=True)
     )
-    out["price_yoy_pct"] = (out["fisher_yoy"] - 1) * 100
-    out["volume_yoy_pct"] = (out["value"] / out["value_prev"] / out["fisher_yoy"] - 1) * 100
+    in_year = out["period"] // 100 == reference_year
+    out["price_index"] = rebased(out, "level", in_year)
+    out["value_index"] = rebased(out, "value", in_year)
+    out["volume_index"] = out["value_index"] / out["price_index"] * 100
+
+    # Rates from the levels: a year earlier, the calendar month before, and year to date
+    # (sums for the value, means for the indices) when every month of both is there.
+    year = out["period"] // 100
+    running = out.groupby(["measure", year])
+    for column in ("value", "price_index", "volume_index"):
+        if column == "value":
+            out[f"cum_{column}"] = running[column].cumsum()
+        else:
+            known = out[column].notna()
+            out[f"cum_{column}"] = out[column].where(known, 0.0).groupby(
+                [out["measure"], year]
+            ).cumsum() / known.groupby([out["measure"], year]).cumsum().replace(0, np.nan)
+    out["months"] = running.cumcount() + 1
+    rated = ["value", "price_index", "volume_index", "cum_value", "cum_price_index"]
+    rated += ["cum_volume_index", "months"]
+    shifted = out[[*NODE, *rated]]
+    before = out[NODE].merge(shifted.assign(period=shifted["period"] + 100), how="left", on=NODE)
+    month_before = np.where(
+        shifted["period"] % 100 == 12, shifted["period"] + 89, shifted["period"] + 1
+    )
+    before_m = out[NODE].merge(shifted.assign(period=month_before), how="left", on=NODE)
+    complete = (out["months"] == out["period"] % 100) & (before["months"] == out["period"] % 100)
+    for column, name in (("value", "value"), ("price_index", "price"), ("volume_index", "volume")):
+        out[f"{name}_yoy_pct"] = growth(out[column], before[column])
+        out[f"{name}_mom_pct"] = growth(out[column], before_m[column])
+        ytd = growth(out[f"cum_{column}"], before[f"cum_{column}"])
+        out[f"{name}_ytd_pct"] = ytd.where(complete)
+    coverage = out["matched_v1"].fillna(0.0) / out["value"]
+    out["price_coverage"] = coverage
+    out["low_coverage"] = coverage < 0.5
+    out["cells_matched"] = out["cells"].fillna(0)
+    out["cells_imputed"] = 0
+    out["volume_ref_mean"] = (
+        out["volume_index"].where(in_year).groupby(out["measure"]).transform("mean")
+    )
     return out
 
 
-def relatives(now: pd.DataFrame, base: pd.DataFrame, on: str, step: int) -> pd.DataFrame:
-    """Cells of ``now`` matched with ``base``'s cells ``step`` earlier in column ``on``."""
-    shifted = base[[on, *KEYS, "value", "uv"]].assign(**{on: base[on] + step})
-    columns = list(dict.fromkeys(["period", on, *KEYS, "value", "uv"]))
-    both = now[columns].merge(shifted, on=[on, *KEYS], suffixes=("", "0"))
-    return pd.DataFrame(
-        {
-            "period": both["period"],
-            "flow": both["flow"],
-            "v0": both["value0"],
-            "v1": both["value"],
-            "r": both["uv"] / both["uv0"],
-        }
-    )
+def rebased(frame: pd.DataFrame, column: str, in_year: pd.Series) -> pd.Series:
+    """``column`` × 100 ÷ its mean over the reference year's months, per measure."""
+    mean = frame[column].where(in_year).groupby(frame["measure"]).transform("mean")
+    return frame[column] / mean * 100
 
 
-def fisher(rel: pd.DataFrame) -> pd.DataFrame:
-    """The Fisher index of each measure and period over the untrimmed relatives."""
-    kept = rel[(rel["r"] >= LOW) & (rel["r"] <= HIGH)]
-    kept = kept.assign(l_num=kept["r"] * kept["v0"], p_den=kept["v1"] / kept["r"])
-    sums = kept.groupby(["flow", "period"], observed=True, as_index=False)[
-        ["v0", "v1", "l_num", "p_den"]
-    ].sum()
-    node = by_measure(sums)
-    laspeyres = node["l_num"] / node["v0"]
-    paasche = node["v1"] / node["p_den"]
-    return node[NODE].assign(fisher=np.sqrt(laspeyres * paasche))
-
-
-def by_measure(by_flow: pd.DataFrame) -> pd.DataFrame:
-    """Sums per flow and period → per measure and period (each flow, and total exports)."""
-    flows = by_flow.rename(columns={"flow": "measure"})
-    flows["measure"] = flows["measure"].astype(str)
-    exports = flows[flows["measure"].isin(EXPORT_FLOWS)].drop(columns="measure")
-    total = exports.groupby("period", as_index=False).sum().assign(measure="total_exports")
-    return pd.concat([flows, total], ignore_index=True)
-
-
-def chain(links: pd.DataFrame, annual: pd.DataFrame, reference_year: int) -> pd.DataFrame:
-    """Monthly links chained through the annual links; reference year's monthly mean = 100."""
-    years = annual.sort_values(NODE)
-    level = years[["measure"]].assign(
-        year=years["period"] // 100 + 1,  # the level applies from the next year on
-        level=np.exp(np.log(years["fisher"]).groupby(years["measure"]).cumsum()),
-    )
-    monthly = links.assign(year=links["period"] // 100).merge(
-        level, how="left", on=["measure", "year"]
-    )
-    first = monthly.groupby("measure")["year"].transform("min")
-    raw = monthly["fisher"] * np.where(monthly["year"] == first, 1.0, monthly["level"])
-    in_ref = raw.where(monthly["year"] == reference_year)
-    ref = in_ref.groupby(monthly["measure"]).transform("mean")
-    return monthly[NODE].assign(price_index=raw / ref * 100)
+def growth(now: pd.Series, before: pd.Series) -> pd.Series:
+    """Percentage change; NaN when the base is missing or zero."""
+    return ((now / before - 1) * 100).where(before.notna() & (before != 0))
 
 
 # --- one job in this process (the subprocess side) -----------------------------------------

@@ -184,3 +184,58 @@ def test_diagnostics_name_each_commodity_by_its_code_or_its_subheading(store: St
         "61091000": "T-shirts, of cotton",
     }
     assert {r["name"] for r in report.as_dict()["heterogeneous"]} == set(names.values())
+
+
+def test_cells_without_a_unit_take_the_item_lists(store: Store) -> None:
+    fill(store)
+    # As the office's fixed-width files load: quantities, no unit.
+    store.con.execute("UPDATE cells SET unit = NULL")
+    report = compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    # 2023-2024: HK$32 a month (A 10, B 10, imports 12); 2025: 34 (A at 12).
+    assert report.unpriced == {"no unit": (108, pytest.approx(24 * 32 + 12 * 34))}
+    (total,) = index_rows(store, Period(2025, 12))
+    assert total.price_index is None and total.price_yoy_pct is None
+    assert total.value_yoy_pct == pytest.approx(10.0, rel=1e-12)
+    # The office's item list gives each item its unit.
+    store.con.execute(
+        "INSERT INTO commodities (commodity, name, unit) VALUES "
+        "('85423190', 'Processors and controllers, other', 'TH'), "
+        "('61091000', 'T-shirts, of cotton', 'NO.')"
+    )
+    report = compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    assert report.unpriced == {}
+    (total,) = index_rows(store, Period(2025, 12))
+    assert total.price_index == pytest.approx(110.0, rel=1e-12)
+
+
+def test_cell_keys_add_origin_to_the_cell(store: Store) -> None:
+    fill(store)
+    # December 2025: half of A comes from Korea at 1.5× the price of the rest (from Japan).
+    store.con.execute("UPDATE cells SET origin = 'JPN' WHERE flow = 're_exports'")
+    store.con.execute(
+        "INSERT INTO cells (period, flow, commodity, partner, origin, unit, value, quantity, "
+        "records, load_id) VALUES (202512, 're_exports', '85423190', 'USA', 'KOR', 'NO.', "
+        "18.0, 10.0, 1, 1)"
+    )
+    plain = compile_store(store, duckdb_backend(store), breakdowns=("total",))
+    by_origin = compile_store(
+        store, duckdb_backend(store), breakdowns=("total",), cell_keys=["Origin"]
+    )
+    assert by_origin.method.cell_keys == ("origin",)
+    stored = store.query("SELECT options FROM compilations ORDER BY compile_id")
+    assert [json.loads(o)["cell_keys"] for (o,) in stored] == [[], ["origin"]]
+    rows = store.frame(
+        "SELECT compile_id, price_index, cells_matched, cells_imputed FROM index_series "
+        "WHERE measure = 're_exports' AND breakdown = 'total' AND period = 202512 "
+        "ORDER BY compile_id"
+    )
+    # One cell for A: unit value 30 / 20 = 1.5 against 1.0, with B's 1.0 …
+    l_plain, p_plain = (1.5 * 120 + 120) / 240, (30 + 10) / (30 / 1.5 + 10)
+    # … or, by origin, A from Japan at 1.2, while A from Korea is new and unclassified
+    # (no SITC group, so no class mean to impute): it counts in values only.
+    l_origin, p_origin = (1.2 * 120 + 120) / 240, (12 + 10) / (12 / 1.2 + 10)
+    assert rows.price_index.tolist() == pytest.approx(
+        [100 * math.sqrt(l_plain * p_plain), 100 * math.sqrt(l_origin * p_origin)], rel=1e-12
+    )
+    assert rows.cells_matched.tolist() == [2, 2]
+    assert plain.compile_id == 1

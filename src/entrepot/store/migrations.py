@@ -97,13 +97,17 @@ MIGRATIONS: list[list[Step]] = [
     # 6: imputed cells counted apart from matched ones in every index node.
     ["ALTER TABLE index_series ADD COLUMN cells_imputed BIGINT"],
     # 7: rates from the published levels (month on month, year to date), the value index,
-    # coverage and reference-year volume flags; every trim with its rule and cell keys.
+    # coverage and reference-year volume flags; trims and homogeneity with every cell key.
     [
         *(f"ALTER TABLE index_series ADD COLUMN {column} DOUBLE" for column in _RATES),
         "ALTER TABLE index_series ADD COLUMN low_coverage BOOLEAN",
         *(
             f"ALTER TABLE index_trims ADD COLUMN {column} VARCHAR"
             for column in ("mode", "origin", "consignment", "rule")
+        ),
+        *(
+            f"ALTER TABLE cell_homogeneity ADD COLUMN {column} VARCHAR"
+            for column in ("mode", "origin", "consignment")
         ),
     ],
 ]
