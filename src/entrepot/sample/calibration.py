@@ -303,14 +303,14 @@ CALIBRATION = Calibration(
                 ("2024-12", 1.015),
                 ("2025-01", 1.019),  # price lists reset at the turn of the year
                 ("2025-09", 1.011),
-                ("2025-12", 1.035),
+                ("2025-12", 1.028),
             )
         ),
         export_partners={
             # Steers the USA price +1.3% in December 2025 (volume +44.6%).
-            "USA": Knots((("2025-06", 1.0), ("2025-12", 0.978))),
+            "USA": Knots((("2025-06", 1.0), ("2025-12", 0.9793))),
             # Steers Taiwan prices, value +72.7% over volume +61.8%.
-            "TWN": Knots((("2024-12", 1.0), ("2025-12", 1.028))),
+            "TWN": Knots((("2024-12", 1.0), ("2025-12", 1.0315))),
         },
         re_export_markup=1.06,
         noise=(0.08, 0.005),
