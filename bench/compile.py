@@ -711,20 +711,22 @@ def run_full(args: argparse.Namespace) -> dict[str, Any]:
 
     with Store(args.store) as store:
         settings = configure(store.con, args.memory_limit)
-        marks: list[tuple[str, float]] = []
+        marks: list[tuple[str, float, int]] = []  # step, when it began, peak RSS before it
+
+        def mark(step: str) -> None:
+            marks.append((step, time.perf_counter(), peak_rss_so_far()))
+
         start, cpu = time.perf_counter(), cpu_seconds()
-        marks.append(("setup", start))
-        report = entrepot.compile_store(
-            store,
-            entrepot.duckdb_backend(store),
-            progress=lambda step: marks.append((step, time.perf_counter())),
-        )
-        end = time.perf_counter()
+        mark("setup")
+        report = entrepot.compile_store(store, entrepot.duckdb_backend(store), progress=mark)
+        end, peak = time.perf_counter(), peak_rss_so_far()
         seconds, cpu = end - start, cpu_seconds() - cpu
-        times = [t for _, t in marks[1:]] + [end]
-        steps = [(name, later - t) for (name, t), later in zip(marks, times, strict=True)]
-        if steps:  # after its last step compile_store also reads the unpriced cells and saves
-            steps[-1] = (f"{steps[-1][0]}, unpriced, saving", steps[-1][1])
+        ends = [(t, p) for _, t, p in marks[1:]] + [(end, peak)]
+        # Each step's seconds and the process's peak RSS at its end (so the step that
+        # raised the peak shows); compile_store reads the unpriced cells and saves after
+        # its last step.
+        steps = [(name, later - t, p) for (name, t, _), (later, p) in zip(marks, ends, strict=True)]
+        steps[-1] = (f"{steps[-1][0]}, unpriced, saving", *steps[-1][1:])
         return {
             "steps": steps,
             "seconds": seconds,
@@ -748,6 +750,11 @@ def configure(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> dict[
             "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit')"
         ).fetchall()
     )
+
+
+def peak_rss_so_far() -> int:
+    """This process's peak resident memory so far, bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
 def cpu_seconds() -> float:
@@ -1018,8 +1025,9 @@ def print_table(runs: Sequence[Runs], repeat: int) -> None:
                 f"class-mean imputation, diagnostics, stored) on a copy of the store: "
                 f"{x.get('breakdowns')} breakdowns, {x.get('series_rows'):,} series rows, "
                 f"{x.get('trimmed'):,} relatives trimmed, reference year "
-                f"{x.get('reference_year')}; its steps in the best run: "
-                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in x.get("steps", []))
+                f"{x.get('reference_year')}. Steps of the best run (seconds, the process's "
+                "peak RSS at the step's end): "
+                + ", ".join(f"{n} {s:.1f} s ({gb(p)})" for n, s, p in x.get("steps", []))
             )
 
 
