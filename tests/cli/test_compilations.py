@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,22 @@ def test_diagnostics_tables(compiled_store: Path) -> None:
     # Long names are cut to 24 characters.
     assert rows[2][2] == "Processors and controll…"
     assert len(rows) == 1 + 4
+
+
+def test_indices_marks_thin_volume_and_low_coverage(sample_store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_store, copy)
+    ok("--store", copy, "compile", "--min-coverage", "0.95")
+    with Store(copy, read_only=True) as store:
+        rows = index_rows(store, Period(2025, 12), by="division")
+    low = [r for r in rows if r.low_coverage]
+    thin = [r for r in rows if r.volume_ref_mean is not None and not 95 <= r.volume_ref_mean <= 105]
+    assert low and thin, "the small sample has divisions with little priced value or thin volumes"
+    args = ("--period", "2025-12", "--by", "division", "--top", str(len(rows)))
+    out = ok("--store", copy, "indices", *args).stdout
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
+    for r in rows:
+        assert (f"{r.price_coverage:.0%}!" in lines[r.key]) is r.low_coverage
+        assert (lines[r.key].count("*") == 1) is (r in thin)
+    assert "! less of the month's value has prices than the compilation's minimum." in out
+    assert "* the volume index averages outside 95–105 over the reference year" in out

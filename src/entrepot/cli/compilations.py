@@ -162,7 +162,8 @@ def indices(
     months, up to this one, whose published year-on-year volume change is positive ("≥"
     when the data starts before it could end). coverage: share of the month's value in
     cells with a price relative of their own; "!" marks coverage below the compilation's
-    minimum. imputed: cells given their SITC group's mean relative. direct: the direct
+    minimum; "*" a volume index averaging outside 95–105 over the reference year (too thin
+    to publish). imputed: cells given their SITC group's mean relative. direct: the direct
     comparison with the same month a year earlier (--direct-yoy). --json gives every rate.
     """
     from ..analysis.compilations import index_rows
@@ -198,7 +199,7 @@ def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, di
             money(r.value),
             pct(getattr(r, f"value_{change}_pct")),
             pct(getattr(r, f"price_{change}_pct")),
-            pct(getattr(r, f"volume_{change}_pct")),
+            pct(getattr(r, f"volume_{change}_pct")) + ("*" if thin(r) else ""),
             f"{'≥' if r.streak_at_least else ''}{r.volume_growth_streak}",
             coverage + ("!" if r.low_coverage else ""),
         ]
@@ -210,6 +211,19 @@ def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, di
     console.print(shown)
     if any(r.low_coverage for r in rows):
         console.print("! less of the month's value has prices than the compilation's minimum.")
+    if any(thin(r) for r in rows):
+        low, high = VOLUME_REF_RANGE
+        console.print(
+            f"* the volume index averages outside {low:g}–{high:g} over the reference year: "
+            "too few or too mixed cells to publish it."
+        )
+
+
+def thin(row: IndexRow) -> bool:
+    """Whether the node's volume index is too thin to publish (see VOLUME_REF_RANGE)."""
+    low, high = VOLUME_REF_RANGE
+    mean = row.volume_ref_mean
+    return mean is not None and not low <= mean <= high
 
 
 @app.command("diagnostics")
