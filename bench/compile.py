@@ -880,6 +880,7 @@ class Runs:
     difference: float | None = None  # the largest over its rounds
     rows: int = 0  # series rows compared
     extra: dict[str, Any] = field(default_factory=dict)  # what the best run told
+    failures: list[str] = field(default_factory=list)  # errors of rounds after a success
 
     @property
     def best(self) -> float:
@@ -915,7 +916,10 @@ def contest(
             load = f"load average {child.load:.1f}" if child.load is not None else ""
             name = f"    {CONTENDERS[run.contender]}:"
             if child.error:
-                run.error = child.error
+                if run.seconds:  # it ran before: keep its timings, note the failure
+                    run.failures.append(child.error)
+                else:
+                    run.error = child.error
                 lines.append(f"{name} failed: {child.error}, peak RSS {gb(child.peak_rss)}, {load}")
                 continue
             if run.contender in RUNNERS and run.contender != "entrepot":
@@ -1010,6 +1014,11 @@ def print_table(runs: Sequence[Runs], repeat: int) -> None:
             f"{run.loads[best]:>5.1f} {gb(run.peak_rss):>9} {ratio:>16.2f}× {diff:>12}  "
             + " ".join(f"{s:.2f}" for s in run.seconds)
         )
+        if run.failures:
+            print(
+                f"{'':<12} failed in {len(run.failures)} of {repeat} rounds after succeeding: "
+                + run.failures[0].splitlines()[0][:200]
+            )
     print(
         f"seconds: best of {repeat} wall-clock runs, each a fresh process; CPU s and load: "
         "that run's user + system CPU time (all threads) and the machine's mean 1-minute load "
