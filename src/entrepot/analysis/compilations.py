@@ -17,8 +17,11 @@ import pandas as pd
 
 from ..backends import Backend
 from ..compute.trade_indices import (
+    BASE,
+    BaseSums,
     Materialize,
     Method,
+    base_sums,
     breakdown_series,
     relatives_for,
     terms_of_trade,
@@ -112,17 +115,17 @@ def compile_store(
     def materialize_as(tag: str) -> Materialize:
         def run(name: str, expr: ir.Table) -> ir.Table:
             step(f"{name}{tag}")
-            made.append(f"_entrepot_{name}{tag}")
+            made.append(f"_entrepot_{name}{tag}".replace(" ", "_"))
             return backend.materialize(made[-1], expr)
 
         return run
 
     try:
-        base = relatives_for(
+        base_relatives = relatives_for(
             cells, *classification, method, units=units, materialize=materialize_as("")
         )
-        with_mode = base
-        if "mode" in breakdowns and "mode" not in base.keys:
+        with_mode = base_relatives
+        if "mode" in breakdowns and "mode" not in base_relatives.keys:
             with_mode = relatives_for(
                 cells,
                 *classification,
@@ -131,23 +134,27 @@ def compile_store(
                 units=units,
                 materialize=materialize_as(" by mode"),
             )
+        # Every breakdown of one base column is a grouped sum of the same small tables.
+        sums: dict[str, BaseSums] = {}
+        for base in dict.fromkeys(BASE[b] for b in breakdowns):
+            rel = with_mode if base == "mode" else base_relatives
+            sums[base] = base_sums(cells, rel, base, materialize_as(""))
         frames = []
         for by in breakdowns:
             step(by)
-            rel = with_mode if by == "mode" else base
             series = breakdown_series(
-                cells, rel, *classification, tables["partners"], by=by, method=method
+                sums[BASE[by]], *classification, tables["partners"], by=by, method=method
             )
             frame = backend.execute(series.union(terms_of_trade(series)))
             frame.insert(1, "breakdown", by)
             frames.append(frame)
         step("trims")
-        trimmed = backend.execute(trims(base))
-        if with_mode is not base:
+        trimmed = backend.execute(trims(base_relatives))
+        if with_mode is not base_relatives:
             by_mode = backend.execute(trims(with_mode))
             trimmed = pd.concat([trimmed, by_mode], ignore_index=True)
         step("homogeneity")
-        homog = backend.execute(homogeneity(base.elementary, base.keys))
+        homog = backend.execute(homogeneity(base_relatives.elementary, base_relatives.keys))
         missing = backend.execute(unpriced(cells, units))
     finally:
         for name in made:

@@ -164,17 +164,22 @@ SUMS: tuple[str, ...] = ("v0", "v1", "matched_v1", "l_num", "p_den", "a0", "a1")
 """Additive pieces of the index formulas: sums over cells add up over any grouping."""
 COUNTS: tuple[str, ...] = ("cells_matched", "cells_imputed")
 
-BASE: dict[str, tuple[str, ...]] = {
-    "total": (),
-    "partner": ("partner",),
-    "region": ("partner",),
-    "mode": ("mode",),
-    "section": ("commodity",),
-    "division": ("commodity",),
-    "group": ("commodity",),
+BASE: dict[str, str] = {
+    "total": "commodity",
+    "section": "commodity",
+    "division": "commodity",
+    "group": "commodity",
+    "partner": "partner",
+    "region": "partner",
+    "mode": "mode",
 }
-"""The cell column each breakdown is derived from: relatives are summed by it first, so
-classifying happens on the small summed table, not on every relative."""
+"""The cell column each breakdown is derived from: relatives are summed by it first (see
+:func:`base_sums`), so every breakdown of one base is a grouped sum of one small table, and
+classifying happens on it, not on every relative."""
+
+LINK_PIECES: tuple[str, ...] = (*SUMS, *COUNTS)
+DIRECT_PIECES: tuple[str, ...] = ("v0", "v1", "l_num", "p_den", "a0", "a1")
+
 
 PIECES: dict[str, tuple[str, ...]] = {
     "laspeyres": ("v0", "l_num"),
@@ -200,8 +205,8 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
         "p_den": (kept.v1 / kept.relative).sum(),
         "a0": (kept.v0 * log_r).sum(),
         "a1": (kept.v1 * log_r).sum(),
-        "cells_matched": (~kept.imputed).sum(),
-        "cells_imputed": kept.imputed.sum(),
+        "cells_matched": as_int64((~kept.imputed).sum()),
+        "cells_imputed": as_int64(kept.imputed.sum()),
     }
     return kept.group_by(["period", *keys]).aggregate(**{p: every[p] for p in pieces})
 
@@ -249,30 +254,57 @@ def as_int64(value: ir.IntegerValue) -> ir.IntegerValue:
     return ops.Cast(value, to=dt.int64).to_expr()
 
 
+@dataclass(frozen=True)
+class BaseSums:
+    """The additive pieces of every node of the breakdowns sharing one base column, by
+    period, flow and that column: the links' (with coverage and counts), the direct
+    comparison's, the values and, for ``linking="annual"``, the annual links'."""
+
+    base: str
+    links: ir.Table
+    direct: ir.Table
+    values: ir.Table
+    annual: ir.Table | None = None
+
+
+def base_sums(
+    cells: ir.Table,
+    relatives: Relatives,
+    base: str,
+    materialize: Materialize = _inert,
+) -> BaseSums:
+    """The :class:`BaseSums` of ``relatives`` by ``base`` (commodity, partner or mode)."""
+    keys = ["flow", base]
+    values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
+    annual = None
+    if relatives.annual is not None:
+        annual = materialize(
+            f"annual sums by {base}", partial_sums(relatives.annual, keys, DIRECT_PIECES)
+        )
+    return BaseSums(
+        base,
+        materialize(f"link sums by {base}", partial_sums(relatives.relatives, keys, LINK_PIECES)),
+        materialize(f"direct sums by {base}", partial_sums(relatives.direct, keys, DIRECT_PIECES)),
+        materialize(f"values by {base}", values),
+        annual,
+    )
+
+
 def node_indices(
-    rel: ir.Table,
+    sums: ir.Table,
     by: str,
     which: Sequence[str],
     classification: tuple[ir.Table, ir.Table, ir.Table],
     extra: Sequence[str] = (),
 ) -> ir.Table:
-    """The formulas ``which`` of every node and period of breakdown ``by`` from relatives,
-    with the ``extra`` sums (coverage and counts) carried."""
+    """The formulas ``which`` of every node and period of breakdown ``by`` from the
+    pieces summed by its base, with the ``extra`` sums (coverage and counts) carried."""
     pieces = tuple(dict.fromkeys([p for f in which for p in PIECES[f]] + list(extra)))
-    sums = partial_sums(rel, ["flow", *BASE[by]], pieces)
     return formulas(node_sums(sums, by, pieces, *classification), which=which)
 
 
-def node_values(cells: ir.Table, by: str, classification: tuple[ir.Table, ...]) -> ir.Table:
-    """Each node's value in each month, from every cell (with a quantity or not)."""
-    base = ["flow", *BASE[by]]
-    sums = cells.group_by(["period", *base]).aggregate(value=cells.value.sum())
-    return node_sums(sums, by, ("value",), *classification)
-
-
 def breakdown_series(
-    cells: ir.Table,
-    relatives: Relatives,
+    sums: BaseSums,
     commodity_sitc: ir.Table,
     sitc: ir.Table,
     partners: ir.Table,
@@ -280,21 +312,25 @@ def breakdown_series(
     by: str,
     method: Method,
 ) -> ir.Table:
-    """The compiled series of every node of breakdown ``by``: :data:`SERIES_COLUMNS`."""
+    """The compiled series of every node of breakdown ``by`` (whose base is ``sums``'):
+    :data:`SERIES_COLUMNS`."""
     by = choice(by, BREAKDOWNS, "breakdown")
+    if BASE[by] != sums.base:
+        raise ValueError(f"The {by} breakdown needs sums by {BASE[by]}, not {sums.base}.")
     classification = (commodity_sitc, sitc, partners)
     links = node_indices(
-        relatives.relatives, by, [method.formula], classification, ("matched_v1", *COUNTS)
+        sums.links, by, [method.formula], classification, ("matched_v1", *COUNTS)
     ).rename(link=method.formula)
-    if method.linking == "annual" and relatives.annual is not None:
-        annual = node_indices(relatives.annual, by, [method.formula], classification)
+    if method.linking == "annual" and sums.annual is not None:
+        annual = node_indices(sums.annual, by, [method.formula], classification)
         levels = chain_annual(links, annual.rename(link=method.formula), NODE)
     else:
         levels = chain_overlap(links, NODE)
-    direct = node_indices(relatives.direct, by, FORMULAS, classification).select(
+    direct = node_indices(sums.direct, by, FORMULAS, classification).select(
         "period", *NODE, **{f"{f}_yoy": f for f in FORMULAS}
     )
-    t = attach(node_values(cells, by, classification), levels, ("period", *NODE))
+    values = node_sums(sums.values, by, ("value",), *classification)
+    t = attach(values, levels, ("period", *NODE))
     t = attach(t, links.select("period", *NODE, "matched_v1", *COUNTS), ("period", *NODE))
     t = attach(t, direct, ("period", *NODE))
     t = t.mutate(
@@ -362,7 +398,8 @@ def compile_indices(
     ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
     rel = relatives_for(cells, commodity_sitc, sitc, method, by_mode=by == "mode", units=units)
-    series = breakdown_series(cells, rel, commodity_sitc, sitc, partners, by=by, method=method)
+    sums = base_sums(cells, rel, BASE[by])
+    series = breakdown_series(sums, commodity_sitc, sitc, partners, by=by, method=method)
     return series, trims(rel)
 
 
