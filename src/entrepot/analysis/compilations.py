@@ -61,6 +61,9 @@ class CompileReport:
         return self.method.reference_year
 
 
+HOMOGENEITY_KEPT = 1000
+"""How many of each year's least homogeneous cells (6 months or more) a compilation keeps."""
+
 VOLUME_REF_RANGE = (95.0, 105.0)
 """A node whose volume index averages outside this range over the reference year is too
 thin or too mixed for its volume index to be published."""
@@ -120,12 +123,35 @@ def compile_store(
 
         return run
 
+    def release(names: Sequence[str]) -> None:
+        for name in names:
+            backend.drop(name)
+            made.remove(name)
+
+    wanted = tuple(dict.fromkeys(BASE[b] for b in breakdowns))
+    sums: dict[str, BaseSums] = {}
+    found: list[pd.DataFrame] = []
     try:
+        # One set of cells at a time (those every breakdown uses, then those with mode):
+        # its relatives are summed by each base column it serves, its trims kept, and its
+        # big tables dropped before the next set is built.
+        first = len(made)
         base_relatives = relatives_for(
             cells, *classification, method, units=units, materialize=materialize_as("")
         )
-        with_mode = base_relatives
-        if "mode" in breakdowns and "mode" not in base_relatives.keys:
+        big = made[first:]
+        for base in wanted:
+            if base != "mode" or "mode" in base_relatives.keys:
+                sums[base] = base_sums(cells, base_relatives, base, materialize_as(""))
+        step("trims")
+        found.append(backend.execute(trims(base_relatives)))
+        step("homogeneity")
+        homog = backend.execute(
+            homogeneity(base_relatives.elementary, base_relatives.keys, keep=HOMOGENEITY_KEPT)
+        )
+        release(big)
+        if "mode" in wanted and "mode" not in sums:
+            first = len(made)
             with_mode = relatives_for(
                 cells,
                 *classification,
@@ -134,11 +160,11 @@ def compile_store(
                 units=units,
                 materialize=materialize_as(" by mode"),
             )
-        # Every breakdown of one base column is a grouped sum of the same small tables.
-        sums: dict[str, BaseSums] = {}
-        for base in dict.fromkeys(BASE[b] for b in breakdowns):
-            rel = with_mode if base == "mode" else base_relatives
-            sums[base] = base_sums(cells, rel, base, materialize_as(""))
+            big = made[first:]
+            sums["mode"] = base_sums(cells, with_mode, "mode", materialize_as(""))
+            step("trims by mode")
+            found.append(backend.execute(trims(with_mode)))
+            release(big)
         frames = []
         for by in breakdowns:
             step(by)
@@ -148,17 +174,10 @@ def compile_store(
             frame = backend.execute(series.union(terms_of_trade(series)))
             frame.insert(1, "breakdown", by)
             frames.append(frame)
-        step("trims")
-        trimmed = backend.execute(trims(base_relatives))
-        if with_mode is not base_relatives:
-            by_mode = backend.execute(trims(with_mode))
-            trimmed = pd.concat([trimmed, by_mode], ignore_index=True)
-        step("homogeneity")
-        homog = backend.execute(homogeneity(base_relatives.elementary, base_relatives.keys))
         missing = backend.execute(unpriced(cells, units))
     finally:
-        for name in made:
-            backend.drop(name)
+        release(list(made))
+    trimmed = pd.concat(found, ignore_index=True)
     compile_id = stored.save_compilation(
         store,
         backend=backend.name,

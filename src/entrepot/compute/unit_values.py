@@ -254,12 +254,13 @@ def flag_outliers(rel: ir.Table, rule: Outliers, group_keys: Sequence[str] = ())
     )
 
 
-def homogeneity(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+def homogeneity(elem: ir.Table, keys: Sequence[str], keep: int | None = None) -> ir.Table:
     """Dispersion of each cell's monthly unit values within a year.
 
     A high coefficient of variation (standard deviation ÷ mean of the monthly unit values)
     warns that the cell mixes products, so its unit value moves with product mix as well
-    as with price.
+    as with price. With ``keep``, only the ``keep`` least homogeneous cells of each year
+    traded in at least 6 months are kept (the ones worth a look).
     """
     year = (elem.period // 100).cast("int32").name("year")
     stats = elem.group_by([year, *keys]).aggregate(
@@ -267,6 +268,12 @@ def homogeneity(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
         mean_unit_value=elem.unit_value.mean(),
         sd=elem.unit_value.std(how="pop"),
     )
-    return stats.select(
+    out = stats.select(
         "year", *keys, "months", "mean_unit_value", cv=stats.sd / stats.mean_unit_value
     )
+    if keep is None:
+        return out
+    out = out.filter((out.months >= 6) & out.cv.notnull())
+    rank = ibis.row_number().over(group_by="year", order_by=[ibis.desc("cv"), *keys])
+    ranked = out.mutate(_rank=rank)
+    return ranked.filter(ranked._rank < keep).drop("_rank")
