@@ -14,8 +14,8 @@ from entrepot.analysis.compilations import (
     diagnostics,
     growth_streak,
     index_rows,
-    reference_years,
 )
+from entrepot.analysis.numbers import records
 from entrepot.errors import InputError, NotInStoreError
 
 
@@ -103,7 +103,7 @@ def test_reference_year_defaults_to_the_last_complete_year_before_the_latest() -
     assert default_reference_year([*full, 202501, 202502]) == 2024
     # 2023 lacks a month: the complete year before the latest is 2022.
     holed = [p for p in full if p != 202306]
-    assert complete_years(holed) == reference_years(holed) == [2022, 2024]
+    assert complete_years(holed) == [2022, 2024]
     assert default_reference_year(holed) == 2022
     # One complete year only: that year (the first year is priced against itself).
     assert default_reference_year([202401 + m for m in range(12)]) == 2024
@@ -239,3 +239,17 @@ def test_cell_keys_add_origin_to_the_cell(store: Store) -> None:
     )
     assert rows.cells_matched.tolist() == [2, 2]
     assert plain.compile_id == 1
+
+
+def test_records_are_plain_json_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "when": pd.to_datetime(["2025-12-31 10:00", None]),
+            "x": [1.5, math.nan],
+            "n": pd.array([2, None], dtype="Int64"),
+        }
+    )
+    assert records(frame) == [
+        {"when": "2025-12-31T10:00:00", "x": 1.5, "n": 2},
+        {"when": None, "x": None, "n": None},
+    ]

@@ -1,8 +1,9 @@
 """Compilations: run the index compiler on an engine, store it, and read compiled months.
 
-:func:`compile_store` runs :func:`entrepot.compute.trade_indices.compile_indices` for every
-breakdown on a backend and stores the series, with the options that produced them, through
-:mod:`entrepot.store.compilations`. :func:`index_rows` reads a compiled month back with its
+:func:`compile_store` builds the cell relatives on a backend once per set of cells, sums
+them by base column and compiles every breakdown from those sums
+(:mod:`entrepot.compute.trade_indices`), then stores the series, with the options that
+produced them, through :mod:`entrepot.store.compilations`. :func:`index_rows` reads a compiled month back with its
 volume growth streak; :func:`diagnostics` what was trimmed and which cells mix products.
 """
 
@@ -67,6 +68,22 @@ HOMOGENEITY_KEPT = 1000
 VOLUME_REF_RANGE = (95.0, 105.0)
 """A node whose volume index averages outside this range over the reference year is too
 thin or too mixed for its volume index to be published."""
+
+
+def thin(volume_ref_mean: float | None) -> bool:
+    """Whether a node whose volume index averages ``volume_ref_mean`` over the reference
+    year is too thin to publish (see :data:`VOLUME_REF_RANGE`)."""
+    low, high = VOLUME_REF_RANGE
+    return volume_ref_mean is not None and not low <= volume_ref_mean <= high
+
+
+def base_trims(trims: pd.DataFrame, cell_keys: Sequence[str]) -> pd.DataFrame:
+    """The trims of the cells every breakdown but mode is compiled from: unless mode is a
+    cell key, the trims of the cells with mode (for the breakdown by mode) repeat the same
+    trade."""
+    if "mode" in cell_keys:
+        return trims
+    return trims[trims["mode"].isna()].reset_index(drop=True)
 
 
 def compile_store(
@@ -191,22 +208,21 @@ def compile_store(
     # Share of all trade value (every flow and month) in trimmed relatives of the cells
     # every breakdown but mode shares.
     traded = stored.traded_value(store)
-    base_trims = trimmed if "mode" in method.cell_keys else trimmed[trimmed["mode"].isna()]
-    share = float(base_trims["v1"].sum() / traded) if len(base_trims) and traded else 0.0
+    shared = base_trims(trimmed, method.cell_keys)
+    share = float(shared["v1"].sum() / traded) if len(shared) and traded else 0.0
     total = pd.concat(frames, ignore_index=True)
-    low, high = VOLUME_REF_RANGE
-    refs = total.dropna(subset=["volume_ref_mean"]).drop_duplicates(["measure", "breakdown", "key"])
-    thin = int(((refs.volume_ref_mean < low) | (refs.volume_ref_mean > high)).sum())
+    nodes = total.drop_duplicates(["measure", "breakdown", "key"])
+    thin_nodes = sum(thin(optional_float(m)) for m in nodes.volume_ref_mean)
     return CompileReport(
         compile_id,
         method,
         breakdowns,
         len(total),
-        len(base_trims),
+        len(shared),
         share,
         (min(periods), max(periods)),
         {str(r.reason): (int(r.cells), float(r.value)) for r in missing.itertuples()},
-        thin,
+        thin_nodes,
     )
 
 
@@ -229,16 +245,11 @@ def complete_years(periods: Sequence[int]) -> list[int]:
     return [y for y in years if all(y * 100 + m in held for m in range(1, 13))]
 
 
-def reference_years(periods: Sequence[int]) -> list[int]:
-    """Years that can be the reference: the complete ones (the first year of the data is
-    priced against its own average, so every year has levels)."""
-    return complete_years(periods)
-
-
 def default_reference_year(periods: Sequence[int]) -> int:
     """The last complete year before the latest year held (else the latest complete one):
-    2024 for a store of 2023-01 to 2025-12."""
-    possible = reference_years(periods)
+    2024 for a store of 2023-01 to 2025-12. Any complete year can be the reference: the
+    first year of the data is priced against its own average, so every year has levels."""
+    possible = complete_years(periods)
     if not possible:
         raise NotInStoreError(
             "No reference year: it must be a year of twelve months, and the store holds "
@@ -251,8 +262,8 @@ def default_reference_year(periods: Sequence[int]) -> int:
 
 def check_reference_year(year: int, periods: Sequence[int]) -> None:
     """An error naming the months held unless ``year`` can be the reference year."""
-    if year not in reference_years(periods):
-        possible = ", ".join(map(str, reference_years(periods))) or "none"
+    if year not in complete_years(periods):
+        possible = ", ".join(map(str, complete_years(periods))) or "none"
         raise InputError(
             f"Reference year {year} is not a year of twelve months in the store (it holds "
             f"{describe_span(list(periods))}; possible: {possible})."
@@ -411,21 +422,14 @@ class Diagnostics:
         }
 
 
-def base_cells(store: Store, compile_id: int, trims: pd.DataFrame) -> pd.DataFrame:
-    """The trims of the cells every breakdown but mode is compiled from: the trims of the
-    cells with mode (for the breakdown by mode) repeat the same trade."""
-    if "mode" in stored.compilation_options(store, compile_id).get("cell_keys", []):
-        return trims
-    return trims[trims["mode"].isna()].reset_index(drop=True)
-
-
 def diagnostics(store: Store, period: Period, *, top: int = 20) -> Diagnostics:
     """Trimmed relatives of ``period`` (largest current value first) and the cells of its
     year whose unit values vary most from month to month (coefficient of variation)."""
     if top < 1:
         raise InputError(f"top must be a positive number of rows, not {top}.")
     compile_id = compiled_month(store, period)
-    trimmed = base_cells(store, compile_id, stored.trims_of(store, compile_id, period.key))
+    cell_keys = stored.compilation_options(store, compile_id).get("cell_keys", [])
+    trimmed = base_trims(stored.trims_of(store, compile_id, period.key), cell_keys)
     month_value = stored.traded_value(store, period.key)
     share = float(trimmed["v1"].sum() / month_value) if len(trimmed) and month_value else 0.0
     heterogeneous = stored.least_homogeneous(store, compile_id, period.year, top)

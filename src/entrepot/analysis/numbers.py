@@ -30,12 +30,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    # NaT is a datetime too: it must be caught before the dates.
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
     if isinstance(value, datetime | date):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is None or value is pd.NaT or value is pd.NA:
         return None
     return value

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ..analysis.compilations import VOLUME_REF_RANGE, Diagnostics, IndexRow
+from ..analysis.compilations import VOLUME_REF_RANGE, Diagnostics, IndexRow, thin
 from ..backends import BACKENDS
 from ..compute.levels import LINKINGS
 from ..compute.relatives import IMPUTATIONS
@@ -199,7 +199,7 @@ def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, di
             money(r.value),
             pct(getattr(r, f"value_{change}_pct")),
             pct(getattr(r, f"price_{change}_pct")),
-            pct(getattr(r, f"volume_{change}_pct")) + ("*" if thin(r) else ""),
+            pct(getattr(r, f"volume_{change}_pct")) + ("*" if thin(r.volume_ref_mean) else ""),
             f"{'≥' if r.streak_at_least else ''}{r.volume_growth_streak}",
             coverage + ("!" if r.low_coverage else ""),
         ]
@@ -211,19 +211,12 @@ def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, di
     console.print(shown)
     if any(r.low_coverage for r in rows):
         console.print("! less of the month's value has prices than the compilation's minimum.")
-    if any(thin(r) for r in rows):
+    if any(thin(r.volume_ref_mean) for r in rows):
         low, high = VOLUME_REF_RANGE
         console.print(
             f"* the volume index averages outside {low:g}–{high:g} over the reference year: "
             "too few or too mixed cells to publish it."
         )
-
-
-def thin(row: IndexRow) -> bool:
-    """Whether the node's volume index is too thin to publish (see VOLUME_REF_RANGE)."""
-    low, high = VOLUME_REF_RANGE
-    mean = row.volume_ref_mean
-    return mean is not None and not low <= mean <= high
 
 
 @app.command("diagnostics")

@@ -100,9 +100,9 @@ def rescaled(table: ir.Table, column: str, keys: Sequence[str], reference_year: 
     return table[column] / mean.over(ibis.window(group_by=list(keys))) * 100
 
 
-def previous_month(period: ir.IntegerValue) -> ir.IntegerValue:
-    """The YYYYMM key of the month before (202501 → 202412)."""
-    return ibis.ifelse(period % 100 == 1, period - 89, period - 1).cast("int32")
+def next_month(period: ir.IntegerValue) -> ir.IntegerValue:
+    """The YYYYMM key of the month after (202412 → 202501)."""
+    return ibis.ifelse(period % 100 == 12, period + 89, period + 1).cast("int32")
 
 
 def growth(now: ir.NumericValue, before: ir.NumericValue) -> ir.NumericValue:
@@ -136,10 +136,8 @@ def with_rates(table: ir.Table, keys: Sequence[str], columns: Mapping[str, str])
         )
 
     year_ago = shifted((table.period + 100).cast("int32"), "y")
-    month_ago = shifted(
-        ibis.ifelse(table.period % 100 == 12, table.period + 89, table.period + 1).cast("int32"),
-        "m",
-    )
+    # Each row is the year-ago row of period + 100 and the month-ago row of the next month.
+    month_ago = shifted(next_month(table.period), "m")
     joined = table.left_join(
         year_ago,
         [table.period == year_ago._y_period] + [table[k] == year_ago[f"_y_{k}"] for k in keys],

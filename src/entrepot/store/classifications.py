@@ -88,6 +88,26 @@ def _writing(table: str, source: str) -> Any:
     return engine_errors(f"Writing {table} from {source}", StoreError)
 
 
+def _replace(
+    con: Connection,
+    table: str,
+    source: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+    **constant: str | None,
+) -> int:
+    """Replace the rows an earlier load of ``source`` wrote to ``table`` by ``rows`` (text
+    tuples in ``columns`` order), each with ``source`` and the ``constant`` columns; upserted
+    by the table's key, so across sources the last loaded wins. Returns the rows stored."""
+    with _writing(table, source):
+        con.execute(f"DELETE FROM {table} WHERE source = ?", [source])
+        data = {c: _strings(r[i] for r in rows) for i, c in enumerate(columns)}
+        data |= {c: _strings(v for _ in rows) for c, v in {"source": source, **constant}.items()}
+        names = ", ".join(data)
+        _with_rows(con, data, f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names} FROM _rows")
+    return len(rows)
+
+
 # -- writes --------------------------------------------------------------------------------
 
 
@@ -140,21 +160,9 @@ def write_commodity_names(
     edition: str | None,
 ) -> int:
     """Store ``(commodity, name, unit)`` rows from ``source``; the rows stored."""
-    with _writing("commodities", source):
-        con.execute("DELETE FROM commodities WHERE source = ?", [source])
-        _with_rows(
-            con,
-            {
-                "commodity": _strings(r[0] for r in rows),
-                "name": _strings(r[1] for r in rows),
-                "unit": _strings(r[2] for r in rows),
-                "source": _strings(source for _ in rows),
-                "edition": _strings(edition for _ in rows),
-            },
-            "INSERT OR REPLACE INTO commodities (commodity, name, unit, source, edition) "
-            "SELECT commodity, name, unit, source, edition FROM _rows",
-        )
-    return len(rows)
+    return _replace(
+        con, "commodities", source, ("commodity", "name", "unit"), rows, edition=edition
+    )
 
 
 def write_sitc(con: Connection, rows: Sequence[tuple[str, int, str]], source: str) -> int:
@@ -176,21 +184,7 @@ def write_partners(
     con: Connection, rows: Sequence[tuple[str, str, str | None, str | None]], source: str
 ) -> int:
     """Store ``(code, name, region, area)`` partners from ``source``; the rows stored."""
-    with _writing("partners", source):
-        con.execute("DELETE FROM partners WHERE source = ?", [source])
-        _with_rows(
-            con,
-            {
-                "code": _strings(r[0] for r in rows),
-                "name": _strings(r[1] for r in rows),
-                "region": _strings(r[2] for r in rows),
-                "area": _strings(r[3] for r in rows),
-                "source": _strings(source for _ in rows),
-            },
-            "INSERT OR REPLACE INTO partners (code, name, region, area, source) "
-            "SELECT code, name, region, area, source FROM _rows",
-        )
-    return len(rows)
+    return _replace(con, "partners", source, ("code", "name", "region", "area"), rows)
 
 
 def name_areas(con: Connection, names: Mapping[str, str], source: str) -> int:
@@ -219,20 +213,7 @@ def write_partner_groups(
     con: Connection, rows: Sequence[tuple[str, str, str | None]], source: str
 ) -> int:
     """Store ``(code, grouping, grouping_name)`` memberships from ``source``; the rows."""
-    with _writing("partner_groups", source):
-        con.execute("DELETE FROM partner_groups WHERE source = ?", [source])
-        _with_rows(
-            con,
-            {
-                "code": _strings(r[0] for r in rows),
-                "grouping": _strings(r[1] for r in rows),
-                "grouping_name": _strings(r[2] for r in rows),
-                "source": _strings(source for _ in rows),
-            },
-            "INSERT OR REPLACE INTO partner_groups SELECT code, grouping, grouping_name, "
-            "source FROM _rows",
-        )
-    return len(rows)
+    return _replace(con, "partner_groups", source, ("code", "grouping", "grouping_name"), rows)
 
 
 def name_partner_groups(con: Connection, names: Mapping[str, str], source: str) -> int:
