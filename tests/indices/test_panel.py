@@ -20,9 +20,10 @@ def test_cells_by_id_with_nan_where_unobserved() -> None:
     )
     panel = build_panel(records, period="month", item="hs8", price="uv", quantity="qty")
     assert panel.periods.tolist() == [202501, 202502]
-    assert panel.items.tolist() == ["85423190", "61091000"]
-    np.testing.assert_array_equal(panel.prices, [[3.0, 5.0], [4.0, np.nan]])
-    np.testing.assert_array_equal(panel.quantities, [[2.0, 1.0], [7.0, np.nan]])
+    # Items come sorted, whatever the order of the rows.
+    assert panel.items.tolist() == ["61091000", "85423190"]
+    np.testing.assert_array_equal(panel.prices, [[5.0, 3.0], [np.nan, 4.0]])
+    np.testing.assert_array_equal(panel.quantities, [[1.0, 2.0], [np.nan, 7.0]])
     assert panel.values.tolist() == [11.0, 28.0]
 
 

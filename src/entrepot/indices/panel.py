@@ -205,7 +205,7 @@ def _build(
         frame, p, q = _without_duplicates(frame, p, q, price, quantity, duplicates, where)
 
     t_codes, periods_ = _factorize(frame[period])
-    n_codes, items = _factorize(frame[item], ordered=False)
+    n_codes, items = _sorted_labels(*_factorize(frame[item], ordered=False))
     if (t_codes < 0).any() or (n_codes < 0).any():
         column = period if (t_codes < 0).any() else item
         row = int(np.flatnonzero((t_codes < 0) | (n_codes < 0))[0])
@@ -279,6 +279,19 @@ def _factorize(column: pd.Series, ordered: bool = True) -> tuple[np.ndarray, pd.
             return np.repeat(codes, lengths), pd.Index(labels)
     codes, labels = pd.factorize(column, sort=False)
     return codes, pd.Index(labels)
+
+
+def _sorted_labels(codes: np.ndarray, labels: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """``codes`` renumbered so that ``labels`` come sorted: the item axis, and with it the
+    order of every sum over items, then does not depend on the order of the rows (labels
+    that cannot be compared keep their order)."""
+    try:
+        order = np.argsort(labels.to_numpy(), kind="stable")
+    except TypeError:
+        return codes, labels
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), labels[order]
 
 
 def _numeric(frame: pd.DataFrame, column: str, role: str) -> np.ndarray:
