@@ -18,6 +18,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import pandas as pd
 import pyarrow as pa
+from ibis.formats.pandas import PandasData
 
 from .errors import BackendError, EntrepotError, MissingExtraError
 from .schema import choice
@@ -89,6 +90,8 @@ class Backend:
     def execute(self, expr: ibis.Expr) -> pd.DataFrame:
         """Run ``expr`` and return a pandas DataFrame, translating engine errors."""
         with engine_errors(f"Running a query on {self.name}"):
+            if self.name == "duckdb" and isinstance(expr, ibis.Table):
+                return _duckdb_frame(self.con, expr)
             return self.con.execute(expr)
 
     def materialize(self, name: str, expr: ibis.Table) -> ibis.Table:
@@ -138,6 +141,18 @@ def _duckdb_table(con: DuckDBBackend, name: str) -> ibis.Table:
         }
     )
     return ops.DatabaseTable(name, schema=schema, source=con, namespace=ops.Namespace()).to_expr()
+
+
+def _duckdb_frame(con: BaseBackend, expr: ibis.Table) -> pd.DataFrame:
+    """``expr``'s rows as Ibis would give them, through Arrow with the store's ENUM columns
+    decoded first: Ibis converts dictionary columns value by value (1 s for 230,000 rows of
+    trims against 0.15 s this way)."""
+    table = con.to_pyarrow(expr)
+    columns = [
+        c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns
+    ]
+    decoded = pa.table(columns, names=table.column_names)
+    return PandasData.convert_table(decoded.to_pandas(), expr.schema())
 
 
 def _is_spark_error(exc: Exception) -> bool:

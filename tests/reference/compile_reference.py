@@ -4,9 +4,8 @@ It follows the README's "How the indices are compiled" step by step, on frames r
 store (``cells``, ``commodity_sitc``, ``partners``, ``commodities``), and is meant to be
 read next to that text; it makes no attempt to be fast.
 
-1. **Cells** (:func:`cell_months`). A cell is flow × item × partner × unit (× mode for the
-   breakdown by mode, a null mode being "not stated"); the rows sharing a cell and month
-   are summed. A cell without a unit takes its item's unit from ``commodities`` when that
+1. **Cells** (:func:`cell_months`). A cell is flow × item × partner × unit; the rows
+   sharing a cell and month are summed. A cell without a unit takes its item's unit from ``commodities`` when that
    has one. A cell-month has a unit value p = Σ value ÷ Σ quantity when it has a unit, a
    quantity > 0 and a value > 0. Its SITC code is ``commodity_sitc``'s for the 8-digit
    code, else for its first six digits; section, division and group are its first 1, 2, 3
@@ -42,10 +41,16 @@ read next to that text; it makes no attempt to be fast.
 9. **Direct year on year** (:func:`direct_yoy`). Cells with a unit value in t and in t − 12:
    r = p(t) ÷ p(t−12), v0 = value(t−12), v1 = value(t), the cells trimmed in t left out,
    no imputation; the four formulas as ratios.
-10. **Coverage**: ``cells_matched`` (kept matched cells), ``cells_imputed``,
+10. **By mode** (:func:`split_by_mode`). The breakdown by mode uses the same kept relatives
+    (and direct pairs), each split by mode (a null mode being "not stated"): w1 into the
+    value each mode carried in t (where that has a unit value), w0 into the value each mode
+    carried over the months of the base year (for direct pairs: in t − 12). A cell counts
+    among a mode's cells in t if it carried value by the mode in t, or, gone in t, in its
+    base year.
+11. **Coverage**: ``cells_matched`` (kept matched cells), ``cells_imputed``,
     ``price_coverage`` = Σ w1 of kept matched cells ÷ value(t); ``volume_ref_mean`` = the
     node's mean volume index over the reference year.
-11. **Terms of trade** = total exports' price index ÷ imports' × 100, per breakdown key and
+12. **Terms of trade** = total exports' price index ÷ imports' × 100, per breakdown key and
     month where both exist.
 """
 
@@ -365,6 +370,7 @@ def cell_set(
     keys: list[str],
     breakdowns: tuple[str, ...],
     *,
+    by_mode: bool,
     first_year: int,
     low: float,
     high: float,
@@ -372,8 +378,8 @@ def cell_set(
     min_cells: int,
     imputation: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Steps 1–5 and 9 for one set of cells (with or without mode): node values, link
-    sums with coverage counts, direct year-on-year sums, and the trims."""
+    """Steps 1–5, 9 and 10: node values, link sums with coverage counts, direct
+    year-on-year sums, and the trims (with ``by_mode``, the nodes by mode too)."""
     cm = cell_months(rows, keys)
     years = annual(cm, keys)
     matched, new = relatives(cm, years, keys, first_year)
@@ -390,9 +396,21 @@ def cell_set(
     priced = pd.concat(
         [kept.assign(matched=1, imputed=0), imputed.assign(matched=0, imputed=1)],
         ignore_index=True,
-    )
-    priced["matched_w1"] = priced["w1"] * priced["matched"]
+    ).assign(counted=1)
+    pairs = direct_yoy(cm, matched, keys)
     priced_nodes = to_nodes(priced, breakdowns)
+    pair_nodes = to_nodes(pairs, breakdowns)
+    if by_mode:
+        cmm = cell_months(rows, [*keys, "mode"])
+        values = pd.concat(
+            [values, to_nodes(cmm, ("mode",)).groupby([*NODE, "period"])["value"].sum()]
+        )
+        split = split_by_mode(priced, pairs, cmm, keys, first_year)
+        priced_nodes = pd.concat([priced_nodes, to_nodes(split[0], ("mode",))], ignore_index=True)
+        pair_nodes = pd.concat([pair_nodes, to_nodes(split[1], ("mode",))], ignore_index=True)
+    priced_nodes["matched_w1"] = priced_nodes["w1"] * priced_nodes["matched"]
+    priced_nodes["matched"] *= priced_nodes["counted"]
+    priced_nodes["imputed"] *= priced_nodes["counted"]
     sums = link_sums(priced_nodes)
     counts = (
         priced_nodes.groupby([*NODE, "period"])
@@ -404,14 +422,41 @@ def cell_set(
         .reset_index()
     )
     linked = links(sums).merge(counts, on=[*NODE, "period"])
-    yoy = links(link_sums(to_nodes(direct_yoy(cm, matched, keys), breakdowns)))
+    yoy = links(link_sums(pair_nodes))
     yoy = yoy.rename(columns={f: f"{f}_yoy" for f in FORMULAS})
 
     trimmed = matched[matched["rule"].notna()]
-    trims = trimmed.assign(relative=trimmed["r"])
-    if "mode" not in keys:
-        trims = trims.assign(mode=None)
+    trims = trimmed.assign(relative=trimmed["r"], mode=None)
     return values.reset_index(), linked, yoy, trims[TRIM_COLUMNS]
+
+
+def split_by_mode(
+    priced: pd.DataFrame, pairs: pd.DataFrame, cmm: pd.DataFrame, keys: list[str], first_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 10: the kept relatives and the direct pairs, their weights split by mode."""
+    by_mode = cmm[cmm["priced"]]
+    month = by_mode[[*keys, "mode", "period", "value"]]
+    year = by_mode.groupby([*keys, "mode", "year"])["value"].sum().rename("base").reset_index()
+
+    def split(rel: pd.DataFrame, base: pd.DataFrame, on: str) -> pd.DataFrame:
+        wanted = [*keys, *ATTRIBUTES, "period", on, "r", "w0", "w1", "matched", "imputed"]
+        rel = rel[[c for c in wanted if c in rel.columns]]
+        now = rel.merge(month, on=[*keys, "period"])
+        now = now.assign(w1=now["value"], w0=0.0, counted=1)
+        then = rel.merge(base, on=[*keys, on])
+        then = then.assign(w0=then["base"], counted=(then["w1"] == 0).astype(int), w1=0.0)
+        return pd.concat([now, then], ignore_index=True)
+
+    priced = priced.assign(
+        base_year=np.where(
+            priced["period"] // 100 == first_year, first_year, priced["period"] // 100 - 1
+        )
+    )
+    links = split(priced, year.rename(columns={"year": "base_year"}), "base_year")
+    before = month.rename(columns={"value": "base"}).assign(before=month["period"])
+    pairs = pairs.assign(before=pairs["period"] - 100)
+    direct = split(pairs, before.drop(columns=["period"]), "before")
+    return links, direct
 
 
 def reference_results(
@@ -442,11 +487,7 @@ def reference_results(
         min_cells=min_cells,
         imputation=imputation,
     )
-    plain = cell_set(rows, CELL, PLAIN_BREAKDOWNS, **options)
-    by_mode = cell_set(rows, [*CELL, "mode"], ("mode",), **options)
-    values, linked, yoy, trims = (
-        pd.concat([a, b], ignore_index=True) for a, b in zip(plain, by_mode, strict=True)
-    )
+    values, linked, yoy, trims = cell_set(rows, CELL, PLAIN_BREAKDOWNS, by_mode=True, **options)
 
     series = values.merge(linked, on=[*NODE, "period"], how="left")
     series = series.merge(

@@ -153,14 +153,13 @@ def test_bounds_and_fences() -> None:
         r = [1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07, 1.08, 1.9, 12.0][i]
         rows.append((202401, "imports", code, "USA", "KG", 100.0 * r, 10.0))
     series, trims = reference_results(frames_of(rows), reference_year=2023)
+    # One decision per cell: the breakdown by mode splits the same relatives.
     assert trims[["commodity", "rule"]].values.tolist() == [
         ["77641009", "fence"],
-        ["77641009", "fence"],
-        ["77641010", "bound"],
         ["77641010", "bound"],
     ]
-    assert trims["mode"].tolist() == ["sea", None, "sea", None]  # null: the plain cell
-    assert trims["relative"].tolist() == pytest.approx([1.9, 1.9, 12.0, 12.0], rel=1e-12)
+    assert trims["mode"].isna().all()
+    assert trims["relative"].tolist() == pytest.approx([1.9, 12.0], rel=1e-12)
     # ln 1.9 = 0.642 lies above Q3 + 3 IQR = ln-quartiles 0.0296, 0.0677 → 0.182.
     lnr = np.log([1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07, 1.08, 1.9])
     q1, q3 = np.quantile(lnr, [0.25, 0.75])
@@ -168,7 +167,30 @@ def test_bounds_and_fences() -> None:
     assert row(series, 202401).cells_matched == 9
     # Ten relatives in bounds are too few for fences when the minimum is eleven.
     kept = reference_results(frames_of(rows), reference_year=2023, min_cells=11)[1]
-    assert kept.rule.tolist() == ["bound", "bound"]
+    assert kept.rule.tolist() == ["bound"]
+
+
+def test_mode_split() -> None:
+    # One cell: 2023 HK$100 by sea and 100 by air (unit value 10 each); 2024-01 HK$165 by
+    # air only, at unit value 11 (relative 1.1). Sea keeps its base weight at r = 1.1 and
+    # carries nothing in the month; air carries the month's value.
+    frames = frames_of(
+        [
+            (202301, "imports", "77641000", "USA", "KG", 100.0, 10.0),
+            (202301, "imports", "77641000", "USA", "KG", 100.0, 10.0),
+            (202401, "imports", "77641000", "USA", "KG", 165.0, 15.0),
+        ]
+    )
+    frames["cells"]["mode"] = ["sea", "air", "air"]
+    series = reference_results(frames, reference_year=2023)[0]
+    nodes = series[(series.measure == "imports") & (series.breakdown == "mode")]
+    jan = nodes[nodes.period == 202401].set_index("key")
+    assert jan.loc["air", "price_index"] == pytest.approx(110.0, rel=1e-12)  # 100 × 1.1
+    assert jan.loc["air", "volume_index"] == pytest.approx(150.0, rel=1e-12)  # 165/100 ÷ 1.1
+    assert (jan.loc["air", "cells_matched"], jan.loc["air", "price_coverage"]) == (1, 1.0)
+    assert "sea" not in jan.index  # no value by sea in the month: no node-month
+    total = series[(series.breakdown == "total") & (series.measure == "imports")]
+    assert total.set_index("period").price_index[202401] == pytest.approx(110.0, rel=1e-12)
 
 
 def test_rates_from_levels() -> None:
@@ -217,9 +239,9 @@ def test_generated_series_hold_together(generated: tuple[pd.DataFrame, pd.DataFr
     assert np.allclose(
         exports.value.total_exports, exports.value.domestic_exports + exports.value.re_exports
     )
-    # Both kinds of trim, fenced and bounded, in the plain and the mode cells.
+    # Both kinds of trim, fenced and bounded, once per cell (mode is not a key).
     assert set(trims.rule) == {"bound", "fence"}
-    assert trims["mode"].isna().any() and trims["mode"].notna().any()
+    assert trims["mode"].isna().all()
     assert set(nodes.breakdown) == {
         "total",
         "section",

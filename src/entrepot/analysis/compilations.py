@@ -20,7 +20,6 @@ from ..backends import Backend
 from ..compute.trade_indices import (
     BASE,
     BaseSums,
-    Materialize,
     Method,
     base_sums,
     breakdown_series,
@@ -78,9 +77,9 @@ def thin(volume_ref_mean: float | None) -> bool:
 
 
 def base_trims(trims: pd.DataFrame, cell_keys: Sequence[str]) -> pd.DataFrame:
-    """The trims of the cells every breakdown but mode is compiled from: unless mode is a
-    cell key, the trims of the cells with mode (for the breakdown by mode) repeat the same
-    trade."""
+    """The trims of the cells every breakdown is compiled from. Compilations stored by
+    when the breakdown by mode had cells of its own also kept trims of
+    cells with mode, which repeat the same trade: unless mode is a cell key, those go."""
     if "mode" in cell_keys:
         return trims
     return trims[trims["mode"].isna()].reset_index(drop=True)
@@ -132,56 +131,35 @@ def compile_store(
         units = backend.table("commodities").select("commodity", "unit")
     made: list[str] = []
 
-    def materialize_as(tag: str) -> Materialize:
-        def run(name: str, expr: ir.Table) -> ir.Table:
-            step(f"{name}{tag}")
-            made.append(f"_entrepot_{name}{tag}".replace(" ", "_"))
-            return backend.materialize(made[-1], expr)
-
-        return run
+    def materialize(name: str, expr: ir.Table) -> ir.Table:
+        step(name)
+        made.append(f"_entrepot_{name}".replace(" ", "_"))
+        return backend.materialize(made[-1], expr)
 
     def release(names: Sequence[str]) -> None:
-        for name in names:
+        for name in [n for n in names if n in made]:
             backend.drop(name)
             made.remove(name)
 
-    wanted = tuple(dict.fromkeys(BASE[b] for b in breakdowns))
     sums: dict[str, BaseSums] = {}
-    found: list[pd.DataFrame] = []
     try:
-        # One set of cells at a time (those every breakdown uses, then those with mode):
-        # its relatives are summed by each base column it serves, its trims kept, and its
-        # big tables dropped before the next set is built.
-        first = len(made)
-        base_relatives = relatives_for(
-            cells, *classification, method, units=units, materialize=materialize_as("")
+        # The relatives once; every breakdown is summed from them by its base column.
+        relatives = relatives_for(
+            cells, *classification, method, units=units, materialize=materialize
         )
-        big = made[first:]
-        for base in wanted:
-            if base != "mode" or "mode" in base_relatives.keys:
-                sums[base] = base_sums(cells, base_relatives, base, materialize_as(""))
-        step("trims")
-        found.append(backend.execute(trims(base_relatives)))
+        big = list(made)
         step("homogeneity")
-        homog = backend.execute(
-            homogeneity(base_relatives.elementary, base_relatives.keys, keep=HOMOGENEITY_KEPT)
-        )
-        release(big)
-        if "mode" in wanted and "mode" not in sums:
+        homog = backend.execute(homogeneity(relatives.years, relatives.keys, keep=HOMOGENEITY_KEPT))
+        # The sums read the relatives, not the cells: free their memory before the cells
+        # by mode are built.
+        release(big[:2])
+        step("trims")
+        trimmed = backend.execute(trims(relatives))
+        for base in dict.fromkeys(BASE[b] for b in breakdowns):
             first = len(made)
-            with_mode = relatives_for(
-                cells,
-                *classification,
-                method,
-                by_mode=True,
-                units=units,
-                materialize=materialize_as(" by mode"),
-            )
-            big = made[first:]
-            sums["mode"] = base_sums(cells, with_mode, "mode", materialize_as(""))
-            step("trims by mode")
-            found.append(backend.execute(trims(with_mode)))
-            release(big)
+            sums[base] = base_sums(cells, relatives, base, materialize)
+            release([n for n in made[first:] if n.endswith("_elementary_by_mode")])
+        release(big)
         frames = []
         for by in breakdowns:
             step(by)
@@ -194,7 +172,6 @@ def compile_store(
         missing = backend.execute(unpriced(cells, units))
     finally:
         release(list(made))
-    trimmed = pd.concat(found, ignore_index=True)
     compile_id = stored.save_compilation(
         store,
         backend=backend.name,
@@ -205,11 +182,9 @@ def compile_store(
         trims=trimmed,
         homogeneity=homog,
     )
-    # Share of all trade value (every flow and month) in trimmed relatives of the cells
-    # every breakdown but mode shares.
+    # Share of all trade value (every flow and month) in trimmed relatives.
     traded = stored.traded_value(store)
-    shared = base_trims(trimmed, method.cell_keys)
-    share = float(shared["v1"].sum() / traded) if len(shared) and traded else 0.0
+    share = float(trimmed["v1"].sum() / traded) if len(trimmed) and traded else 0.0
     total = pd.concat(frames, ignore_index=True)
     nodes = total.drop_duplicates(["measure", "breakdown", "key"])
     thin_nodes = sum(thin(optional_float(m)) for m in nodes.volume_ref_mean)
@@ -218,7 +193,7 @@ def compile_store(
         method,
         breakdowns,
         len(total),
-        len(shared),
+        len(trimmed),
         share,
         (min(periods), max(periods)),
         {str(r.reason): (int(r.cells), float(r.value)) for r in missing.itertuples()},

@@ -72,24 +72,26 @@ def cell_relatives(
     keys: Sequence[str],
     outliers: Outliers | None = None,
     imputation: str = "class_mean",
+    years: ir.Table | None = None,
 ) -> ir.Table:
     """Every elementary cell-month with a relative: matched (its own) or imputed.
 
     Columns: period, the cell ``keys``, ``v0`` (base weight: the cell's value in the year
     of its price reference; 0 for a new cell), ``v1`` (its value in the month; 0 for a gone
     cell), ``relative``, ``group`` (SITC, 3 digits), ``trimmed`` and the ``rule`` that
-    trimmed it, ``imputed``. Imputed cells are never trimmed.
+    trimmed it, ``imputed``. Imputed cells are never trimmed. ``years``: the cells' annual
+    unit values (:func:`~entrepot.compute.unit_values.annual`), when the caller has them.
     """
     imputation = choice(imputation, IMPUTATIONS, "imputation")
     rule = outliers or Outliers()
-    references = price_references(elem, keys)
+    references = price_references(elem, keys, years)
     matched = _grouped(link_relatives(elem, references, keys), commodity_sitc, sitc)
     flagged = flag_outliers(matched, rule, ["flow", "group"]).mutate(imputed=ibis.literal(False))
     columns = ("period", *keys, *RELATIVE_COLUMNS)
     flagged = flagged.select(*columns)
     if imputation == "exclude":
         return flagged
-    unmatched = _grouped(link_unmatched(elem, references, keys), commodity_sitc, sitc)
+    unmatched = _grouped(link_unmatched(elem, references, keys, years), commodity_sitc, sitc)
     means = class_means(flagged)
     filled = unmatched.inner_join(means, ["period", "flow", "group"])
     imputed = filled.select(

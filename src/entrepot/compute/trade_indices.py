@@ -31,11 +31,14 @@ import ibis.expr.types as ir
 
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
 from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
+from .modes import annual_relatives_by_mode, direct_relatives_by_mode, link_relatives_by_mode
 from .relatives import IMPUTATIONS, cell_relatives, direct_relatives
 from .unit_values import (
     EXTRA_CELL_KEYS,
     Outliers,
+    annual,
     annual_relatives,
+    attach,
     cell_keys,
     elementary,
     flag_outliers,
@@ -86,12 +89,17 @@ class Relatives:
     keys: tuple[str, ...]
     elementary: ir.Table
     """Monthly cells with their unit value."""
+    years: ir.Table
+    """Yearly cells with their unit value and the spread of their monthly ones."""
     relatives: ir.Table
     """Cell-months with their link relative, trimming decision and imputation."""
     direct: ir.Table
     """Cell-months matched with the same month a year earlier, untrimmed ones only."""
     annual: ir.Table | None
     """Annual unit value relatives, for ``linking="annual"``."""
+    modes: ir.Table | None = None
+    """The elementary cells with mode, which split the relatives by mode for the breakdown
+    by mode (see :mod:`entrepot.compute.modes`); None when mode is a key of the cell."""
 
 
 Materialize = Callable[[str, ir.Table], ir.Table]
@@ -108,17 +116,18 @@ def relatives_for(
     sitc: ir.Table,
     method: Method,
     *,
-    by_mode: bool = False,
     units: ir.Table | None = None,
     materialize: Materialize = _inert,
 ) -> Relatives:
-    """The relatives of the cells ``method`` defines (with mode for the mode breakdown).
+    """The relatives of the cells ``method`` defines, from which every breakdown is summed.
 
     ``materialize`` lets the caller run each part once into a table that the later parts
-    and every breakdown read (the default leaves them as one expression).
+    and every breakdown read (the default leaves them as one expression). The cells by mode
+    stay an expression: :func:`base_sums` runs them only for the breakdown by mode.
     """
-    keys = cell_keys(method.cell_keys, by_mode=by_mode)
+    keys = cell_keys(method.cell_keys)
     elem = materialize("elementary", elementary(cells, keys, units))
+    years = materialize("annual cells", annual(elem, keys, spread=True))
     relatives = materialize(
         "relatives",
         cell_relatives(
@@ -128,27 +137,16 @@ def relatives_for(
             keys=keys,
             outliers=method.outliers,
             imputation=method.imputation,
+            years=years,
         ),
     )
     direct = materialize("direct", direct_relatives(elem, relatives, keys))
-    annual = None
+    yearly = None
     if method.linking == "annual":
         flagged = flag_outliers(annual_relatives(elem, keys), method.outliers)
-        annual = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
-    return Relatives(keys, elem, relatives, direct, annual)
-
-
-def attach(left: ir.Table, right: ir.Table, keys: Sequence[str], how: str = "left") -> ir.Table:
-    """Join ``right``'s other columns onto ``left`` by equal ``keys``.
-
-    The right side's keys are renamed first and the result is a fresh projection, so the
-    join holds even when both sides derive from the same table (as relatives do).
-    """
-    left = left.view()
-    renamed = right.rename(**{f"_r_{k}": k for k in keys})
-    joined = left.join(renamed, [left[k] == renamed[f"_r_{k}"] for k in keys], how=how)
-    extra = [c for c in right.columns if c not in keys]
-    return joined.select(*left.columns, *extra)
+        yearly = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
+    modes = None if "mode" in keys else elementary(cells, (*keys, "mode"), units)
+    return Relatives(keys, elem, years, relatives, direct, yearly, modes)
 
 
 def with_measure(table: ir.Table) -> ir.Table:
@@ -197,6 +195,8 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
     """
     kept = rel.filter(~rel.trimmed)
     log_r = kept.relative.ln()
+    # Relatives split by mode count a cell only where it is one of the mode's cells.
+    counted = kept.counted if "counted" in kept.columns else ibis.literal(True)
     every = {
         "v0": kept.v0.sum(),
         "v1": kept.v1.sum(),
@@ -205,8 +205,8 @@ def partial_sums(rel: ir.Table, keys: Sequence[str], pieces: Sequence[str] = SUM
         "p_den": (kept.v1 / kept.relative).sum(),
         "a0": (kept.v0 * log_r).sum(),
         "a1": (kept.v1 * log_r).sum(),
-        "cells_matched": as_int64((~kept.imputed).sum()),
-        "cells_imputed": as_int64(kept.imputed.sum()),
+        "cells_matched": as_int64((~kept.imputed & counted).sum()),
+        "cells_imputed": as_int64((kept.imputed & counted).sum()),
     }
     return kept.group_by(["period", *keys]).aggregate(**{p: every[p] for p in pieces})
 
@@ -273,20 +273,28 @@ def base_sums(
     base: str,
     materialize: Materialize = _inert,
 ) -> BaseSums:
-    """The :class:`BaseSums` of ``relatives`` by ``base`` (commodity, partner or mode)."""
+    """The :class:`BaseSums` of ``relatives`` by ``base`` (commodity, partner or mode).
+
+    By mode, unless mode is a key of the cell, the relatives are split by the value each
+    mode carried (:mod:`entrepot.compute.modes`).
+    """
     keys = ["flow", base]
     values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
-    annual = None
-    if relatives.annual is not None:
-        annual = materialize(
-            f"annual sums by {base}", partial_sums(relatives.annual, keys, DIRECT_PIECES)
-        )
+    links, direct, annual = relatives.relatives, relatives.direct, relatives.annual
+    if base == "mode" and relatives.modes is not None:
+        modes = materialize("elementary by mode", relatives.modes)
+        links = link_relatives_by_mode(links, modes, relatives.keys)
+        direct = direct_relatives_by_mode(direct, modes, relatives.keys)
+        if annual is not None:
+            annual = annual_relatives_by_mode(annual, modes, relatives.keys)
     return BaseSums(
         base,
-        materialize(f"link sums by {base}", partial_sums(relatives.relatives, keys, LINK_PIECES)),
-        materialize(f"direct sums by {base}", partial_sums(relatives.direct, keys, DIRECT_PIECES)),
+        materialize(f"link sums by {base}", partial_sums(links, keys, LINK_PIECES)),
+        materialize(f"direct sums by {base}", partial_sums(direct, keys, DIRECT_PIECES)),
         materialize(f"values by {base}", values),
-        annual,
+        None
+        if annual is None
+        else materialize(f"annual sums by {base}", partial_sums(annual, keys, DIRECT_PIECES)),
     )
 
 
@@ -397,7 +405,7 @@ def compile_indices(
         min_coverage=min_coverage,
     ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
-    rel = relatives_for(cells, commodity_sitc, sitc, method, by_mode=by == "mode", units=units)
+    rel = relatives_for(cells, commodity_sitc, sitc, method, units=units)
     sums = base_sums(cells, rel, BASE[by])
     series = breakdown_series(sums, commodity_sitc, sitc, partners, by=by, method=method)
     return series, trims(rel)

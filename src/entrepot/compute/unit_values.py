@@ -32,12 +32,10 @@ EXTRA_CELL_KEYS: tuple[str, ...] = ("mode", "origin", "consignment")
 """Keys ``--cell-keys`` may add to the elementary cell."""
 
 
-def cell_keys(extra: Sequence[str] = (), *, by_mode: bool = False) -> tuple[str, ...]:
-    """The elementary cell's keys: :data:`ELEMENTARY_KEY`, the ``extra`` ones (any of
-    :data:`EXTRA_CELL_KEYS`, in that order) and mode for the breakdown by mode."""
-    wanted = {choice(k, EXTRA_CELL_KEYS, "cell key") for k in extra} | (
-        {"mode"} if by_mode else set()
-    )
+def cell_keys(extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """The elementary cell's keys: :data:`ELEMENTARY_KEY` and the ``extra`` ones (any of
+    :data:`EXTRA_CELL_KEYS`, in that order)."""
+    wanted = {choice(k, EXTRA_CELL_KEYS, "cell key") for k in extra}
     return (*ELEMENTARY_KEY, *(k for k in EXTRA_CELL_KEYS if k in wanted))
 
 
@@ -106,29 +104,41 @@ def unpriced(cells: ir.Table, units: ir.Table | None = None) -> ir.Table:
     return marked.group_by("reason").aggregate(cells=marked.count(), value=marked.value.sum())
 
 
-def annual(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months."""
+def annual(elem: ir.Table, keys: Sequence[str], *, spread: bool = False) -> ir.Table:
+    """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months.
+
+    With ``spread``, also the ``periods`` the cell traded (for :func:`link_unmatched`) and
+    how many (``months``), and the mean and the standard deviation (``sd``) of its monthly
+    unit values (for :func:`homogeneity`).
+    """
     year = (elem.period // 100).cast("int32").name("year")
+    extra = {}
+    if spread:  # elementary cells are one row per month, so the rows are the months
+        extra = {
+            "periods": elem.period.collect(),
+            "months": elem.count(),
+            "mean_unit_value": elem.unit_value.mean(),
+            "sd": elem.unit_value.std(how="pop"),
+        }
     return elem.group_by([year, *keys]).aggregate(  # unit value inside: see elementary()
         value=elem.value.sum(),
         quantity=elem.quantity.sum(),
         unit_value=elem.value.sum() / elem.quantity.sum(),
+        **extra,
     )
 
 
-def first_year(elem: ir.Table) -> ir.IntegerScalar:
-    """The first year of the data."""
-    return (elem.period.min() // 100).cast("int32")
-
-
-def price_references(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
+def price_references(
+    elem: ir.Table, keys: Sequence[str], years: ir.Table | None = None
+) -> ir.Table:
     """Each cell's price reference ``p0`` and base weight ``v0`` for each ``year`` it serves:
-    the previous year's unit value and value, and for the first year its own."""
-    years = annual(elem, keys)
+    the previous year's unit value and value, and for the first year its own. ``years``:
+    :func:`annual` of ``elem``, when the caller has it already."""
+    years = annual(elem, keys) if years is None else years
     serves_next = years.select(
         *keys, year=(years.year + 1).cast("int32"), v0=years.value, p0=years.unit_value
     )
-    own_first = years.filter(years.year == first_year(elem)).select(
+    own_first = years.filter(years.year == years.year.min()).select(
         *keys, year=years.year.cast("int32"), v0=years.value, p0=years.unit_value
     )
     return serves_next.union(own_first)
@@ -156,11 +166,15 @@ def link_relatives(elem: ir.Table, references: ir.Table, keys: Sequence[str]) ->
     )
 
 
-def link_unmatched(elem: ir.Table, references: ir.Table, keys: Sequence[str]) -> ir.Table:
+def link_unmatched(
+    elem: ir.Table, references: ir.Table, keys: Sequence[str], years: ir.Table | None = None
+) -> ir.Table:
     """Cells of a month with no price reference (new: ``v0`` = 0), and cells with one that
     did not trade in a month their flow traded (gone: ``v1`` = 0). The first year, priced
-    against itself, has none."""
-    start = first_year(elem)
+    against itself, has none. ``years``: :func:`annual` of ``elem`` with ``spread``, when
+    the caller has it (it makes finding gone cells much cheaper).
+    """
+    start = references.year.min()
     now = _with_year(elem)
     now = now.filter(now.year > start)
     new = (
@@ -170,12 +184,16 @@ def link_unmatched(elem: ir.Table, references: ir.Table, keys: Sequence[str]) ->
     )
     months = now.select("period", "year", "flow").distinct()
     later = references.filter(references.year > start)
-    gone = (
-        later.inner_join(months, ["year", "flow"])
-        .select("period", *keys, v0="v0")
-        .anti_join(now, ["period", *keys])
-        .mutate(v1=ibis.literal(0.0))
-    )
+    candidates = later.inner_join(months, ["year", "flow"]).select("period", "year", *keys, "v0")
+    if years is None:
+        gone = candidates.anti_join(now, ["period", *keys])
+    else:
+        # A cell is gone in the months of the year it did not trade: look them up in the
+        # year's few hundred thousand cells rather than in every cell-month.
+        traded = years.select("year", *keys, "periods")
+        found = attach(candidates, traded, ["year", *keys])
+        gone = found.filter(found.periods.isnull() | ~found.periods.contains(found.period))
+    gone = gone.mutate(v1=ibis.literal(0.0))
     columns = ("period", *keys, "v0", "v1")
     return new.select(*columns).union(gone.select(*columns))
 
@@ -234,42 +252,54 @@ def flag_outliers(rel: ir.Table, rule: Outliers, group_keys: Sequence[str] = ())
     no_rule = ibis.null("string")
     if rule.fence is None or not group_keys:
         return rel.mutate(trimmed=bound, rule=ibis.ifelse(bound, "bound", no_rule))
-    inside = ~bound
-    log_r = ibis.ifelse(inside, rel.relative.ln(), ibis.null("float64"))
-    w = ibis.window(group_by=["period", *group_keys])
-    q1 = log_r.quantile(0.25).over(w)
-    q3 = log_r.quantile(0.75).over(w)
-    iqr = q3 - q1
-    enough = inside.ifelse(1, 0).sum().over(w) >= rule.min_cells
-    grouped = rel[group_keys[-1]].notnull()
+    # Quartiles per group and month, joined back: a window quantile over every row costs
+    # several times as much at scale.
+    marked = rel.mutate(_bound=bound, _log_r=rel.relative.ln())
+    inside = marked.filter(~marked._bound & marked[group_keys[-1]].notnull())
+    stats = inside.group_by(["period", *group_keys]).aggregate(
+        _q1=inside._log_r.quantile(0.25), _q3=inside._log_r.quantile(0.75), _n=inside.count()
+    )
+    joined = attach(marked, stats, ["period", *group_keys])
+    iqr = joined._q3 - joined._q1
     fenced = (
-        inside
-        & grouped
-        & enough
-        & ((log_r < q1 - rule.fence * iqr) | (log_r > q3 + rule.fence * iqr))
+        ~joined._bound
+        & (joined._n >= rule.min_cells).fill_null(False)
+        & (
+            (joined._log_r < joined._q1 - rule.fence * iqr)
+            | (joined._log_r > joined._q3 + rule.fence * iqr)
+        ).fill_null(False)
     )
-    return rel.mutate(
-        trimmed=bound | fenced,
-        rule=ibis.ifelse(bound, "bound", ibis.ifelse(fenced, "fence", no_rule)),
+    return joined.select(
+        *rel.columns,
+        trimmed=joined._bound | fenced,
+        rule=ibis.ifelse(joined._bound, "bound", ibis.ifelse(fenced, "fence", no_rule)),
     )
 
 
-def homogeneity(elem: ir.Table, keys: Sequence[str], keep: int | None = None) -> ir.Table:
-    """Dispersion of each cell's monthly unit values within a year.
+def attach(left: ir.Table, right: ir.Table, keys: Sequence[str], how: str = "left") -> ir.Table:
+    """Join ``right``'s other columns onto ``left`` by equal ``keys``.
+
+    The right side's keys are renamed first and the result is a fresh projection, so the
+    join holds even when both sides derive from the same table (as relatives do).
+    """
+    left = left.view()
+    renamed = right.rename(**{f"_r_{k}": k for k in keys})
+    joined = left.join(renamed, [left[k] == renamed[f"_r_{k}"] for k in keys], how=how)
+    extra = [c for c in right.columns if c not in keys]
+    return joined.select(*left.columns, *extra)
+
+
+def homogeneity(years: ir.Table, keys: Sequence[str], keep: int | None = None) -> ir.Table:
+    """Dispersion of each cell's monthly unit values within a year, from ``years``
+    (:func:`annual` with ``spread``).
 
     A high coefficient of variation (standard deviation ÷ mean of the monthly unit values)
     warns that the cell mixes products, so its unit value moves with product mix as well
     as with price. With ``keep``, only the ``keep`` least homogeneous cells of each year
     traded in at least 6 months are kept (the ones worth a look).
     """
-    year = (elem.period // 100).cast("int32").name("year")
-    stats = elem.group_by([year, *keys]).aggregate(
-        months=elem.period.nunique(),
-        mean_unit_value=elem.unit_value.mean(),
-        sd=elem.unit_value.std(how="pop"),
-    )
-    out = stats.select(
-        "year", *keys, "months", "mean_unit_value", cv=stats.sd / stats.mean_unit_value
+    out = years.select(
+        "year", *keys, "months", "mean_unit_value", cv=years.sd / years.mean_unit_value
     )
     if keep is None:
         return out
