@@ -47,7 +47,7 @@ load average is recorded: on a shared machine it says how busy the machine was.
 
 Every contender opens the store with ``entrepot.store.Store`` (read-only, but writable for
 the full compile's copy), so DuckDB runs with the settings entrepot gives it (a memory_limit
-of 3 GB unless ``ENTREPOT_MEMORY_LIMIT`` says otherwise). ``--memory-limit SIZE`` sets
+of 2 GB unless ``ENTREPOT_MEMORY_LIMIT`` says otherwise). ``--memory-limit SIZE`` sets
 another for every contender; ``--memory-limit duckdb`` restores DuckDB's own default (80% of
 RAM). The pandas subprocess gets an address-space cap (``--pandas-max-gb``) so that running
 out of memory raises MemoryError instead of waking the kernel's OOM killer on a shared

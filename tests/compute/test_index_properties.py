@@ -4,7 +4,9 @@
 - value index = price index × volume index ÷ 100, at every node and month;
 - every rate is the change in the published level (year on year, month on month);
 - one trimming decision: a cell-month trimmed from the level is out of the direct
-  year-on-year comparison too.
+  year-on-year comparison too;
+- the breakdown by mode splits the cells' weights: every piece of the formulas summed over
+  the modes is the cells' own, for the links and the direct comparison.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from entrepot.backends import Backend
-from entrepot.compute.trade_indices import Method, compile_indices, relatives_for
+from entrepot.compute.trade_indices import (
+    DIRECT_PIECES,
+    SUMS,
+    Method,
+    base_sums,
+    compile_indices,
+    relatives_for,
+)
 from entrepot.compute.unit_values import Outliers
 from entrepot.store import Store
 from entrepot.store.domains import widen
@@ -68,7 +77,16 @@ def panels(draw: st.DrawFn) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["period", "flow", "commodity", "partner", "value", "quantity"]
     )
-    return frame.assign(unit="NO.", mode="air", records=1)
+    # Most cells by air, some by sea, some split between the two, a few with no mode.
+    modes = rng.choice(["air", "sea", "both", None], size=len(frame), p=[0.6, 0.2, 0.15, 0.05])
+    both = modes == "both"
+    split = frame[both].assign(value=frame.value * 0.3, quantity=frame.quantity * 0.3, mode="sea")
+    frame = frame.assign(
+        value=np.where(both, frame.value * 0.7, frame.value),
+        quantity=np.where(both, frame.quantity * 0.7, frame.quantity),
+        mode=np.where(both, "air", modes),
+    )
+    return pd.concat([frame, split], ignore_index=True).assign(unit="NO.", records=1)
 
 
 def tables(be: Backend) -> list[object]:
@@ -124,3 +142,20 @@ def test_one_trimming_decision_serves_level_and_diagnostic(cells: pd.DataFrame) 
     assert shared.empty
     # Every untrimmed matched cell with a year-ago partner is in the diagnostic.
     assert len(direct) > 0
+
+
+@SETTINGS
+@given(cells=panels())
+def test_modes_add_up_to_the_cells(cells: pd.DataFrame) -> None:
+    with store_of(cells) as be:
+        cell, commodity_sitc, sitc, _ = tables(be)
+        rel = relatives_for(cell, commodity_sitc, sitc, Method(reference_year=2024))
+        by_mode = base_sums(cell, rel, "mode")
+        by_partner = base_sums(cell, rel, "partner")
+        for part, pieces in (("links", SUMS), ("direct", DIRECT_PIECES)):
+            modes = be.execute(getattr(by_mode, part)).groupby(["period", "flow"])[list(pieces)]
+            partners = be.execute(getattr(by_partner, part)).groupby(["period", "flow"])
+            got, want = modes.sum().sort_index(), partners[list(pieces)].sum().sort_index()
+            assert len(want) > 0
+            assert got.index.equals(want.index), part
+            np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12, atol=1e-9)

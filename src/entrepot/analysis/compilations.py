@@ -17,6 +17,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..backends import Backend
+from ..compute.classes import commodity_classes
 from ..compute.trade_indices import (
     BASE,
     BaseSums,
@@ -155,9 +156,10 @@ def compile_store(
         release(big[:2])
         step("trims")
         trimmed = backend.execute(trims(relatives))
+        classes = commodity_classes(*classification)
         for base in dict.fromkeys(BASE[b] for b in breakdowns):
             first = len(made)
-            sums[base] = base_sums(cells, relatives, base, materialize)
+            sums[base] = base_sums(cells, relatives, base, materialize, classes=classes)
             release([n for n in made[first:] if n.endswith("_elementary_by_mode")])
         release(big)
         frames = []

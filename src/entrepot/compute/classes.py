@@ -35,12 +35,17 @@ def commodity_classes(commodity_sitc: ibis.Table, sitc_names: ibis.Table) -> ibi
         return ibis.ifelse(sitc.length() >= n, sitc.substr(0, n), ibis.null("string"))
 
     table = cs.select("commodity", "sitc", section=prefix(1), division=prefix(2), group=prefix(3))
-    names = sitc_names
     for level in ("section", "division", "group"):
-        view = names.view()
-        named = view.select(_code=view.code, **{f"{level}_name": view.name})
-        table = table.left_join(named, table[level] == named._code).drop("_code")
+        table = name_sitc(table, sitc_names, level)
     return table.select("commodity", *_CLASS_COLUMNS)
+
+
+def name_sitc(table: ibis.Table, sitc_names: ibis.Table, level: str) -> ibis.Table:
+    """``table`` with ``<level>_name``: the name of its ``level`` code (section, division
+    or group) in the store's ``sitc`` table, null where that lacks the code."""
+    view = sitc_names.view()
+    named = view.select(_code=view.code, **{f"{level}_name": view.name})
+    return table.left_join(named, table[level] == named._code).drop("_code")
 
 
 def classify_commodities(cells: ibis.Table, classes: ibis.Table) -> ibis.Table:

@@ -30,6 +30,7 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
+from .classes import classify_commodities, commodity_classes
 from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
 from .modes import annual_relatives_by_mode, direct_relatives_by_mode, link_relatives_by_mode
 from .relatives import IMPUTATIONS, cell_relatives, direct_relatives
@@ -163,17 +164,20 @@ SUMS: tuple[str, ...] = ("v0", "v1", "matched_v1", "l_num", "p_den", "a0", "a1")
 COUNTS: tuple[str, ...] = ("cells_matched", "cells_imputed")
 
 BASE: dict[str, str] = {
-    "total": "commodity",
-    "section": "commodity",
-    "division": "commodity",
-    "group": "commodity",
+    "total": "sitc",
+    "section": "sitc",
+    "division": "sitc",
+    "group": "sitc",
     "partner": "partner",
     "region": "partner",
     "mode": "mode",
 }
-"""The cell column each breakdown is derived from: relatives are summed by it first (see
+"""What each breakdown is derived from: the relatives are summed by it first (see
 :func:`base_sums`), so every breakdown of one base is a grouped sum of one small table, and
-classifying happens on it, not on every relative."""
+classifying happens on it, not on every relative. ``sitc`` is the SITC section, division
+and group of the commodity."""
+
+SITC_LEVELS: tuple[str, ...] = ("section", "division", "group")
 
 LINK_PIECES: tuple[str, ...] = (*SUMS, *COUNTS)
 DIRECT_PIECES: tuple[str, ...] = ("v0", "v1", "l_num", "p_den", "a0", "a1")
@@ -238,11 +242,7 @@ def node_sums(
     Total exports add up domestic exports and re-exports here, on the summed rows.
     """
     keyed_sums = keyed(sums, by, commodity_sitc=commodity_sitc, sitc=sitc, partners=partners)
-    measured = with_measure(keyed_sums)
-    totals = {c: measured[c].sum() for c in columns}
-    return measured.group_by(["period", *NODE]).aggregate(
-        **{c: as_int64(v) if v.type().is_integer() else v for c, v in totals.items()}
-    )
+    return regrouped(with_measure(keyed_sums), NODE, columns)
 
 
 def as_int64(value: ir.IntegerValue) -> ir.IntegerValue:
@@ -272,13 +272,19 @@ def base_sums(
     relatives: Relatives,
     base: str,
     materialize: Materialize = _inert,
+    *,
+    classes: ir.Table | None = None,
 ) -> BaseSums:
-    """The :class:`BaseSums` of ``relatives`` by ``base`` (commodity, partner or mode).
+    """The :class:`BaseSums` of ``relatives`` by ``base`` (sitc, partner or mode).
 
-    By mode, unless mode is a key of the cell, the relatives are split by the value each
-    mode carried (:mod:`entrepot.compute.modes`).
+    By ``sitc``, the sums by commodity are classified with ``classes``
+    (:func:`~entrepot.compute.classes.commodity_classes`) and summed again, so the
+    breakdowns by section, division and group read a few thousand rows. By mode, unless
+    mode is a key of the cell, the relatives are split by the value each mode carried
+    (:mod:`entrepot.compute.modes`).
     """
-    keys = ["flow", base]
+    column = "commodity" if base == "sitc" else base
+    keys = ["flow", column]
     values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
     links, direct, annual = relatives.relatives, relatives.direct, relatives.annual
     if base == "mode" and relatives.modes is not None:
@@ -287,14 +293,36 @@ def base_sums(
         direct = direct_relatives_by_mode(direct, modes, relatives.keys)
         if annual is not None:
             annual = annual_relatives_by_mode(annual, modes, relatives.keys)
+
+    def summed(name: str, sums: ir.Table) -> ir.Table:
+        if base == "sitc":
+            if classes is None:
+                raise ValueError("Sums by SITC class need the commodity classes.")
+            named = classify_commodities(sums, classes.select("commodity", *SITC_LEVELS))
+            sums = regrouped(named, ["flow", *SITC_LEVELS])
+        return materialize(f"{name} by {base}", sums)
+
     return BaseSums(
         base,
-        materialize(f"link sums by {base}", partial_sums(links, keys, LINK_PIECES)),
-        materialize(f"direct sums by {base}", partial_sums(direct, keys, DIRECT_PIECES)),
-        materialize(f"values by {base}", values),
+        summed("link sums", partial_sums(links, keys, LINK_PIECES)),
+        summed("direct sums", partial_sums(direct, keys, DIRECT_PIECES)),
+        summed("values", values),
         None
         if annual is None
-        else materialize(f"annual sums by {base}", partial_sums(annual, keys, DIRECT_PIECES)),
+        else summed("annual sums", partial_sums(annual, keys, DIRECT_PIECES)),
+    )
+
+
+def regrouped(
+    sums: ir.Table, keys: Sequence[str], columns: Sequence[str] | None = None
+) -> ir.Table:
+    """Additive ``sums`` summed again by period and ``keys``: the ``columns`` named, or
+    every piece and count they hold."""
+    if columns is None:
+        columns = [c for c in sums.columns if c in (*SUMS, *COUNTS, "value")]
+    totals = {c: sums[c].sum() for c in columns}
+    return sums.group_by(["period", *keys]).aggregate(
+        **{c: as_int64(v) if v.type().is_integer() else v for c, v in totals.items()}
     )
 
 
@@ -406,7 +434,8 @@ def compile_indices(
     ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
     rel = relatives_for(cells, commodity_sitc, sitc, method, units=units)
-    sums = base_sums(cells, rel, BASE[by])
+    classes = commodity_classes(commodity_sitc, sitc)
+    sums = base_sums(cells, rel, BASE[by], classes=classes)
     series = breakdown_series(sums, commodity_sitc, sitc, partners, by=by, method=method)
     return series, trims(rel)
 

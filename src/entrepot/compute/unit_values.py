@@ -107,15 +107,16 @@ def unpriced(cells: ir.Table, units: ir.Table | None = None) -> ir.Table:
 def annual(elem: ir.Table, keys: Sequence[str], *, spread: bool = False) -> ir.Table:
     """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months.
 
-    With ``spread``, also the ``periods`` the cell traded (for :func:`link_unmatched`) and
-    how many (``months``), and the mean and the standard deviation (``sd``) of its monthly
+    With ``spread``, also the months the cell traded, as the bits of ``traded`` (bit m − 1
+    for month m, for :func:`link_unmatched`) and how many (``months``), and the mean and the standard deviation (``sd``) of its monthly
     unit values (for :func:`homogeneity`).
     """
     year = (elem.period // 100).cast("int32").name("year")
     extra = {}
     if spread:  # elementary cells are one row per month, so the rows are the months
         extra = {
-            "periods": elem.period.collect(),
+            # A sum, not a list, so that the engine can spill it to disk.
+            "traded": (2 ** (elem.period % 100 - 1)).sum(),
             "months": elem.count(),
             "mean_unit_value": elem.unit_value.mean(),
             "sd": elem.unit_value.std(how="pop"),
@@ -190,9 +191,10 @@ def link_unmatched(
     else:
         # A cell is gone in the months of the year it did not trade: look them up in the
         # year's few hundred thousand cells rather than in every cell-month.
-        traded = years.select("year", *keys, "periods")
+        traded = years.select("year", *keys, "traded")
         found = attach(candidates, traded, ["year", *keys])
-        gone = found.filter(found.periods.isnull() | ~found.periods.contains(found.period))
+        bit = (found.traded / 2 ** (found.period % 100 - 1)).floor() % 2
+        gone = found.filter(found.traded.isnull() | (bit == 0))
     gone = gone.mutate(v1=ibis.literal(0.0))
     columns = ("period", *keys, "v0", "v1")
     return new.select(*columns).union(gone.select(*columns))

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from ..errors import InputError
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, MEASURES, NOT_STATED
-from .classes import classify_commodities, classify_partners, commodity_classes
+from .classes import classify_commodities, classify_partners, commodity_classes, name_sitc
 
 
 def by_flow(cells: ir.Table, keys: Sequence[str] = ()) -> ir.Table:
@@ -56,8 +56,10 @@ def keyed(
     if by in ("division", "section", "group"):
         if commodity_sitc is None or sitc is None:
             raise InputError(f"The {by} breakdown needs the SITC classification tables.")
-        classes = commodity_classes(commodity_sitc, sitc)
-        named = classify_commodities(cells, classes)
+        if by in cells.columns:  # classified already (sums by SITC class)
+            named = name_sitc(cells, sitc, by)
+        else:
+            named = classify_commodities(cells, commodity_classes(commodity_sitc, sitc))
         code = named[by].fill_null("unclassified")
         return named.mutate(key=code, label=named[f"{by}_name"].fill_null(code))
     raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
