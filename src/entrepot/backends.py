@@ -94,6 +94,12 @@ class Backend:
                 return _duckdb_frame(self.con, expr)
             return self.con.execute(expr)
 
+    def arrow(self, expr: ibis.Table) -> pa.Table:
+        """Run ``expr`` and return an Arrow table (key columns decoded to text): large
+        results stay compact, where pandas would hold a Python string per cell."""
+        with engine_errors(f"Running a query on {self.name}"):
+            return _decoded(self.con.to_pyarrow(expr))
+
     def materialize(self, name: str, expr: ibis.Table) -> ibis.Table:
         """Run ``expr`` once into a temporary table ``name`` (replacing one of that name)
         and return it, for results several expressions read (a compilation's relatives)."""
@@ -147,12 +153,16 @@ def _duckdb_frame(con: BaseBackend, expr: ibis.Table) -> pd.DataFrame:
     """``expr``'s rows as Ibis would give them, through Arrow with the store's ENUM columns
     decoded first: Ibis converts dictionary columns value by value (1 s for 230,000 rows of
     trims against 0.15 s this way)."""
-    table = con.to_pyarrow(expr)
+    decoded = _decoded(con.to_pyarrow(expr))
+    return PandasData.convert_table(decoded.to_pandas(), expr.schema())
+
+
+def _decoded(table: pa.Table) -> pa.Table:
+    """``table`` with its dictionary (DuckDB ENUM) columns as plain values."""
     columns = [
         c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns
     ]
-    decoded = pa.table(columns, names=table.column_names)
-    return PandasData.convert_table(decoded.to_pandas(), expr.schema())
+    return pa.table(columns, names=table.column_names)
 
 
 def _is_spark_error(exc: Exception) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow.compute as pc
 
 from ..backends import Backend
 from ..compute.classes import commodity_classes
@@ -155,7 +156,7 @@ def compile_store(
         # by mode are built.
         release(big[:2])
         step("trims")
-        trimmed = backend.execute(trims(relatives))
+        trimmed = backend.arrow(trims(relatives))
         classes = commodity_classes(*classification)
         for base in dict.fromkeys(BASE[b] for b in breakdowns):
             first = len(made)
@@ -186,7 +187,8 @@ def compile_store(
     )
     # Share of all trade value (every flow and month) in trimmed relatives.
     traded = stored.traded_value(store)
-    share = float(trimmed["v1"].sum() / traded) if len(trimmed) and traded else 0.0
+    trimmed_value = pc.sum(trimmed["v1"]).as_py() if len(trimmed) else 0.0
+    share = float(trimmed_value / traded) if traded else 0.0
     total = pd.concat(frames, ignore_index=True)
     nodes = total.drop_duplicates(["measure", "breakdown", "key"])
     thin_nodes = sum(thin(optional_float(m)) for m in nodes.volume_ref_mean)

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..backends import engine_errors
 from ..errors import NotInStoreError, StoreError
@@ -33,10 +35,11 @@ def save_compilation(
     reference_year: int,
     options: Mapping[str, Any],
     series: Sequence[pd.DataFrame],
-    trims: pd.DataFrame,
+    trims: pd.DataFrame | pa.Table,
     homogeneity: pd.DataFrame,
 ) -> int:
-    """Store one compilation in a single transaction and return its id."""
+    """Store one compilation in a single transaction and return its id. Trims may come as
+    Arrow: millions of them at 100 M rows would take gigabytes as pandas strings."""
     with (
         engine_errors(f"Storing a compilation in {store.path}", StoreError),
         store.transaction() as con,
@@ -62,8 +65,12 @@ def save_compilation(
         ]
         for name, frame in tables:
             if len(frame):
-                frame = frame.copy()
-                frame.insert(0, "compile_id", compile_id)
+                if isinstance(frame, pa.Table):
+                    ids = pa.array(np.full(len(frame), compile_id, dtype="int64"))
+                    frame = frame.add_column(0, "compile_id", ids)
+                else:
+                    frame = frame.copy()
+                    frame.insert(0, "compile_id", compile_id)
                 con.register("_frame", frame)
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
