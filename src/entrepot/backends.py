@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -69,8 +69,12 @@ class Backend:
     name: str
     con: BaseBackend
     """The Ibis connection: DuckDB's over the store file, or PySpark's."""
+    views: dict[str, str] = field(default_factory=dict)
+    """Tables read from another relation: ``cells`` from the cells as they stood after a
+    load (``--as-of``)."""
 
     def table(self, name: str) -> ibis.Table:
+        name = self.views.get(name, name)
         with engine_errors(f"Reading table {name!r} from {self.name}"):
             existing = self.con.list_tables()
             if name not in existing:
@@ -209,11 +213,19 @@ def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TAB
         backend.load(name, store.arrow(name))
 
 
-def connect(name: str, store: Store) -> Backend:
-    """The backend called ``name`` (one of :data:`BACKENDS`, any case) over ``store``'s data."""
+def connect(name: str, store: Store, as_of: int | None = None) -> Backend:
+    """The backend called ``name`` (one of :data:`BACKENDS`, any case) over ``store``'s data;
+    with ``as_of``, its cells as they stood once that load was committed."""
+    from .store.loads import view_as_of  # the store imports this module
+
     name = choice(name, BACKENDS, "backend")
+    views = {"cells": view_as_of(store.con, as_of)} if as_of is not None else {}
     if name == "duckdb":
-        return duckdb_backend(store)
+        backend = duckdb_backend(store)
+        backend.views.update(views)
+        return backend
     backend = spark_backend()
-    copy_store(store, backend)
+    copy_store(store, backend, [t for t in STORE_TABLES if t not in views])
+    for table, source in views.items():
+        backend.load(table, store.arrow(source))
     return backend

@@ -11,7 +11,8 @@ exactly one place, :mod:`entrepot.backends`.
     │   ├── SourceError            a file cannot be read: missing, unknown format, bad layout
     │   ├── MappingError           --map names a column or field that does not exist
     │   ├── PeriodError            a period that is not a valid YYYY-MM month
-    │   └── RejectedRowsError      a load finished but some rows were rejected
+    │   ├── RejectedRowsError      a load finished but some rows were rejected
+    │   └── LoadRefused            a load would lose or double data; --force overrides
     ├── ClassificationError        a classification table cannot be read or is inconsistent
     ├── StoreError                 the store cannot be opened, migrated or written
     │   └── NotInStoreError        asked for something the store does not hold
@@ -49,6 +50,11 @@ class RejectedRowsError(InputError):
     def __init__(self, message: str, report: object) -> None:
         super().__init__(message)
         self.report = report
+
+
+class LoadRefused(InputError):
+    """A load would shrink a stored month, replace it from a file with rejected rows, or
+    read a file already loaded; nothing was stored (``--force`` overrides)."""
 
 
 class ClassificationError(EntrepotError):

@@ -115,11 +115,19 @@ def options_help(*command: str) -> dict[str, str]:
 HELP_DEFAULTS: dict[str, dict[str, str]] = {
     "ingest": {
         "--period": "(from the file or folder name)",
-        "--rejects": "(rejects-<load>.csv beside the store)",
+        "--rejects": "(<store>-rejects-<load>.csv beside the store)",
         "--strict": "no-strict",
+        "--mode": "replace",
+        "--max-shrink": "0.5",
     },
-    "summary": {"--by": "(no breakdown)", "--top": "15", "--backend": "duckdb"},
+    "summary": {
+        "--by": "(no breakdown)",
+        "--top": "15",
+        "--backend": "duckdb",
+        "--as-of": "(now)",
+    },
     "history": {},
+    "revert": {},
     "compile": {
         "--formula": "fisher",
         "--reference-year": "(the last complete year before the latest)",
@@ -131,8 +139,15 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--cell-keys": "(none)",
         "--min-coverage": "0.5",
         "--backend": "duckdb",
+        "--as-of": "(now)",
     },
-    "indices": {"--flow": "total_exports", "--by": "total", "--change": "yoy", "--top": "15"},
+    "indices": {
+        "--flow": "total_exports",
+        "--by": "total",
+        "--change": "yoy",
+        "--top": "15",
+        "--as-of": "(now)",
+    },
     "diagnostics": {"--top": "15"},
     "classifications load": {"--kind": "(recognised from each file)"},
     "classifications show": {},
@@ -165,7 +180,10 @@ def test_help_shows_each_default(command: str) -> None:
     if command not in ("sample", "index", "classifications kinds"):
         assert options["--store"].endswith(STORE_DEFAULT)
     # Every option that is not required, a plain flag or repeatable shows its default.
-    flags = {"--help", "--json", "--quantity", "--contributions", "--list", "--replace", "--map"}
+    flags = {
+        "--help", "--json", "--quantity", "--contributions", "--list", "--replace", "--map",
+        "--force",
+    }  # fmt: skip
     for option, text in options.items():
         if option not in flags and "[required]" not in text:
             assert "[default:" in text, (command, option, text)
@@ -218,8 +236,10 @@ def test_a_file_that_is_not_a_store(tmp_path: Path, args: tuple[str, ...]) -> No
     store = tmp_path / "x.duckdb"
     store.write_bytes(b"this is not a DuckDB database\n" * 200)
     message = error_of("--store", store, *args)
-    assert message.startswith(f"error: Opening store {store} failed (DuckDB): ")
-    assert len(message) > len(f"error: Opening store {store} failed (DuckDB): ")
+    assert message == (
+        f"error: {store} is not an entrepot store (a DuckDB file): name a .duckdb file or a "
+        "new path with --store."
+    )
 
 
 def test_an_unexpected_error_is_one_line(
@@ -260,8 +280,8 @@ def test_a_spark_error_is_one_line(small_store: Path, monkeypatch: pytest.Monkey
         def execute(self, expr: Any) -> Any:
             return self._con._session.sql("SELECT no_such_column FROM cells").collect()
 
-    def failing(name: str, store: Store) -> entrepot.backends.Backend:
-        backend = connect(name, store)
+    def failing(name: str, store: Store, as_of: int | None = None) -> entrepot.backends.Backend:
+        backend = connect(name, store, as_of)
         backend.con = FailingSpark(backend.con)
         return backend
 

@@ -62,7 +62,7 @@ def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_history_lists_loads_and_revisions(tmp_path: Path) -> None:
     store = str(tmp_path / "s.duckdb")
     run("--store", store, "ingest", str(RECORDS / "small.csv"))
-    run("--store", store, "ingest", str(RECORDS / "small.csv"))
+    run("--store", store, "ingest", "--force", str(RECORDS / "small.csv"))
     data = json.loads(run("--store", store, "history", "--json").stdout)
     assert [load["rows_stored"] for load in data["loads"]] == [8, 8]
     assert {(r["period"], r["flow"]) for r in data["revisions"]} == {
@@ -78,6 +78,8 @@ def test_history_lists_loads_and_revisions(tmp_path: Path) -> None:
 LOAD_KEYS = {
     "load_id": int,
     "finished": str,
+    "mode": str,
+    "reverts": type(None),
     "files": str,
     "rows_read": int,
     "rows_stored": int,
@@ -98,7 +100,7 @@ REVISION_KEYS = {
 def test_history_json_shape_matches_the_store(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ok("--store", store, "ingest", RECORDS / "small.csv")
-    ok("--store", store, "ingest", RECORDS / "small.csv")
+    ok("--store", store, "ingest", "--force", RECORDS / "small.csv")
     data = json.loads(ok("--store", store, "history", "--json").stdout)
     assert set(data) == {"loads", "revisions"}
     for rows, keys in ((data["loads"], LOAD_KEYS), (data["revisions"], REVISION_KEYS)):
@@ -128,7 +130,7 @@ def test_history_json_shape_matches_the_store(tmp_path: Path) -> None:
 def test_history_table(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ok("--store", store, "ingest", RECORDS / "small.csv")
-    ok("--store", store, "ingest", RECORDS / "small.csv")
+    ok("--store", store, "ingest", "--force", RECORDS / "small.csv")
     out = ok("--store", store, "history").stdout
     loads = [line for line in out.splitlines() if line.startswith("│ ") and "small.csv" in line]
     assert len(loads) == 2

@@ -100,15 +100,20 @@ def compile_store(
     min_coverage: float = 0.5,
     breakdowns: Sequence[str] = BREAKDOWNS,
     progress: Callable[[str], None] | None = None,
+    as_of: int | None = None,
 ) -> CompileReport:
     """Compile every breakdown's index series on ``backend`` and store them in ``store``.
 
-    ``reference_year`` (the year whose monthly average is 100) defaults to
+    ``as_of``: the load after which ``backend``'s cells stood (recorded with the
+    compilation; the backend reads those cells). ``reference_year`` (the year whose
+    monthly average is 100) defaults to
     :func:`default_reference_year` of the store's months. The cell relatives are computed
     once (and once more with mode for the breakdown by mode), then every breakdown is a
     grouped sum of them.
     """
-    periods = store.periods()
+    # The months of the cells the backend holds (the store's, or as they stood after a load).
+    held = backend.execute(backend.table("cells").select("period").distinct())
+    periods = sorted(int(p) for p in held["period"])
     if not periods:
         raise NotInStoreError(f"Store {store.path} holds no records: ingest some first.")
     if reference_year is None:
@@ -180,13 +185,14 @@ def compile_store(
         backend=backend.name,
         formula=method.formula,
         reference_year=method.reference_year,
-        options=_options(method, breakdowns),
+        options={**_options(method, breakdowns), "as_of": as_of},
+        store_loads=as_of,
         series=frames,
         trims=trimmed,
         homogeneity=homog,
     )
     # Share of all trade value (every flow and month) in trimmed relatives.
-    traded = stored.traded_value(store)
+    traded = float(backend.execute(backend.table("cells").value.sum()) or 0.0)
     trimmed_value = pc.sum(trimmed["v1"]).as_py() if len(trimmed) else 0.0
     share = float(trimmed_value / traded) if traded else 0.0
     total = pd.concat(frames, ignore_index=True)
@@ -249,10 +255,10 @@ def check_reference_year(year: int, periods: Sequence[int]) -> None:
         )
 
 
-def compiled_month(store: Store, period: Period) -> int:
-    """The latest compilation's id, if it covers ``period``; an error naming what it covers
-    otherwise."""
-    compile_id = stored.latest_compilation(store)
+def compiled_month(store: Store, period: Period, as_of: int | None = None) -> int:
+    """The latest compilation's id (of the cells as they stood after load ``as_of``), if it
+    covers ``period``; an error naming what it covers otherwise."""
+    compile_id = stored.latest_compilation(store, as_of)
     held = stored.compiled_periods(store, compile_id)
     if period.key not in held:
         raise NotInStoreError(
@@ -307,16 +313,22 @@ class IndexRow:
 
 
 def index_rows(
-    store: Store, period: Period, *, flow: str = "total_exports", by: str = "total"
+    store: Store,
+    period: Period,
+    *,
+    flow: str = "total_exports",
+    by: str = "total",
+    as_of: int | None = None,
 ) -> list[IndexRow]:
-    """The compiled figures of ``period`` for each key of a breakdown, largest value first.
+    """The compiled figures of ``period`` for each key of a breakdown, largest value first
+    (with ``as_of``, as compiled from the cells as they stood after that load).
 
     ``flow`` is one of :data:`~entrepot.schema.INDEX_FLOWS` (the flows, total exports and
     terms of trade); ``by`` one of :data:`~entrepot.schema.BREAKDOWNS`.
     """
     flow = choice(flow, INDEX_FLOWS, "flow")
     by = choice(by, BREAKDOWNS, "breakdown")
-    compile_id = compiled_month(store, period)
+    compile_id = compiled_month(store, period, as_of)
     formula = stored.compilation_formula(store, compile_id)
     frame = stored.series_upto(store, compile_id, flow, by, period.key)
     rows = []

@@ -128,13 +128,14 @@ def open_store(
     return Store(store_path(store), read_only=read_only, create=create)
 
 
-def connect_engine(name: str, store: Store) -> Backend:
-    """The backend ``name`` over ``store``. On Spark, PySpark's own logging of each failed
-    query (a JSON record with the JVM stack trace, on stderr) is turned off: the error is
-    shown once, as one line."""
+def connect_engine(name: str, store: Store, as_of: int | None = None) -> Backend:
+    """The backend ``name`` over ``store`` (with ``as_of``, a load id or date: its cells as
+    they stood after that load). On Spark, PySpark's own logging of each failed query (a JSON record
+    with the JVM stack trace, on stderr) is turned off: the error is shown once, as one
+    line."""
     from ..backends import connect
 
-    backend = connect(name, store)
+    backend = connect(name, store, as_of)
     if backend.name == "spark":
         try:
             from pyspark.logger import PySparkLogger
@@ -143,6 +144,24 @@ def connect_engine(name: str, store: Store) -> Backend:
         for logger in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
             PySparkLogger.getLogger(logger).disabled = True
     return backend
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The store as it stood after a load: a load id, or a date (YYYY-MM-DD) for the "
+        "last load finished by then (see 'entrepot history').",
+        show_default="now",
+    ),
+]
+
+
+def as_of_load(store: Store, as_of: str | None) -> int | None:
+    """The load ``--as-of`` names (None: now)."""
+    from ..store.history import load_as_of
+
+    return load_as_of(store, as_of) if as_of else None
 
 
 def one_of(choices: Iterable[str]) -> str:

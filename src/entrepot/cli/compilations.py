@@ -18,10 +18,12 @@ from ..compute.unit_values import EXTRA_CELL_KEYS
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
 from .app import (
+    AsOfOption,
     JsonOption,
     StoreOption,
     TopOption,
     app,
+    as_of_load,
     connect_engine,
     friendly,
     one_of,
@@ -86,6 +88,7 @@ def compile_(
         ),
     ] = 0.5,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Compile unit value (price) and volume indices for every flow and breakdown."""
@@ -95,10 +98,12 @@ def compile_(
     rule = Outliers(low=low, high=high, fence=fence or None)
     keys = [k.strip() for k in cell_keys.split(",") if k.strip()]
     with open_store(store) as opened, steps("compiling") as step:
-        engine = connect_engine(backend, opened)
+        load = as_of_load(opened, as_of)
+        engine = connect_engine(backend, opened, load)
         report = compile_store(
             opened,
             engine,
+            as_of=load,
             formula=formula,
             reference_year=reference_year,
             linking=linking,
@@ -153,6 +158,7 @@ def indices(
     ] = False,
     top: TopOption = 15,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Value, price and volume changes of a compiled month, with the volume growth streak.
@@ -171,7 +177,7 @@ def indices(
     month = Period.parse(period)
     change = choice(change, tuple(CHANGES), "change")
     with open_store(store, read_only=True) as opened:
-        rows = index_rows(opened, month, flow=flow, by=by)
+        rows = index_rows(opened, month, flow=flow, by=by, as_of=as_of_load(opened, as_of))
     if as_json:
         print_json([r.as_dict() for r in rows])
         return

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ..analysis.numbers import records
-from ..errors import MappingError, RejectedRowsError
+from ..errors import InputError, MappingError, RejectedRowsError
 from ..ingest import LoadReport
+from ..ingest.safeguards import DEFAULT_MAX_SHRINK
 from ..periods import Period
-from .app import JsonOption, StoreOption, app, friendly, open_store, store_path
+from ..schema import choice
+from ..store.loads import LOAD_MODES
+from .app import JsonOption, StoreOption, app, friendly, one_of, open_store, store_path
 from .render import console, err, money, print_json, progress_bar, table
 
 
@@ -48,11 +52,83 @@ def ingest(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Store nothing if any row is rejected.")] = False,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="How the load meets what is stored: replace each (month, flow) it holds, "
+            "append its records (late declarations), or amend (a record whose record_id is "
+            "stored replaces it; others are added). " + one_of(LOAD_MODES),
+        ),
+    ] = "replace",
+    max_shrink: Annotated[
+        float,
+        typer.Option(
+            "--max-shrink",
+            help="A replace may shrink a stored (month, flow) by at most this share.",
+        ),
+    ] = DEFAULT_MAX_SHRINK,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Load even if a replace shrinks a month beyond --max-shrink or drops "
+            "rejected rows, or a file was loaded before.",
+        ),
+    ] = False,
     rejects: Annotated[
         Path | None,
         typer.Option(
             help="Where to write the reject report.",
-            show_default="rejects-<load>.csv beside the store",
+            show_default="<store>-rejects-<load>.csv beside the store",
+        ),
+    ] = None,
+    decimal: Annotated[
+        str, typer.Option(help="Decimal mark of the numbers in CSV files: . or ,")
+    ] = ".",
+    thousands: Annotated[
+        str,
+        typer.Option(
+            help="Thousands separator of the numbers in CSV files: none, ',', '.' or space. "
+            "Numbers written otherwise are rejected (ambiguous_number), never guessed."
+        ),
+    ] = "none",
+    periods: Annotated[
+        str | None,
+        typer.Option(
+            help="Months to accept, FROM..TO as YYYY-MM..YYYY-MM; an empty end keeps its "
+            "default. Others are rejected (period_out_of_range).",
+            show_default="1990-01..next month",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            help="Delimiter of CSV files: one character, or comma, semicolon, tab or pipe.",
+            show_default="detected from the header",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Text encoding of CSV files, e.g. utf-8, utf-16, big5, gb18030, cp1252.",
+            show_default="UTF-8, or as a byte-order mark says",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            help="Sheet of Excel workbooks to read, or 'all' for every sheet with data "
+            "(each with its own header).",
+            show_default="the one sheet with data",
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            help="Line (CSV) or sheet row (Excel) of the header, from 1, below title rows.",
+            show_default="the first that is not blank",
         ),
     ] = None,
     store: StoreOption = None,
@@ -60,23 +136,49 @@ def ingest(
     """Load trade records into the store: one transaction, bad rows reported and kept."""
     from ..ingest import ingest as run_ingest
     from ..ingest import write_reject_report
+    from ..ingest.checks import NumberFormat, PeriodRange
 
     mapping = parse_map(map_ or [])
     month = Period.parse(period) if period else None
+    numbers = NumberFormat.parse(decimal, thousands)
+    accepted = PeriodRange.parse(periods) if periods else None
+    mode = choice(mode, LOAD_MODES, "load mode")
+    if rejects is not None:
+        writable(rejects)  # before anything is stored, not after
     with open_store(store, create=True) as opened, progress_bar() as bar:
         tasks: dict[Path, Any] = {}
+        detected: dict[str, str] = {}
 
         def on_progress(source: Any, fraction: float) -> None:
+            if source.detected:
+                detected[source.name] = source.detected
             if source.path not in tasks:
                 tasks[source.path] = bar.add_task(f"reading {source.path.name}", total=1.0)
             bar.update(tasks[source.path], completed=fraction)
 
         report = run_ingest(
-            opened, files, mapping=mapping, period=month, strict=strict, progress=on_progress
+            opened,
+            files,
+            mapping=mapping,
+            period=month,
+            strict=strict,
+            progress=on_progress,
+            numbers=numbers,
+            periods=accepted,
+            mode=mode,
+            max_shrink=max_shrink,
+            force=force,
+            delimiter=delimiter,
+            encoding=encoding,
+            sheet=sheet,
+            header_row=header_row,
         )
         if report.rows_rejected:
-            target = rejects or store_path(store).parent / f"rejects-{report.load_id}.csv"
+            where = store_path(store)
+            target = rejects or where.parent / f"{where.stem}-rejects-{report.load_id}.csv"
             write_reject_report(opened, report, target)
+    for name, how in detected.items():
+        console.print(f"read {Path(name).name} as {how}")
     _print_load(report)
     if report.rows_rejected:
         raise RejectedRowsError(
@@ -84,10 +186,19 @@ def ingest(
         )
 
 
+def writable(path: Path) -> None:
+    """Refuse a report path that cannot be written, before the load writes anything."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError(f"Cannot write the reject report to {path}: name a writable file.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"Cannot write the reject report to {path}: the file is read-only.")
+
+
 def _print_load(report: LoadReport) -> None:
-    stored = (
-        "stored" if report.rows_stored or not report.rows_rejected else "stored (--strict: none)"
-    )
+    stored = "stored"
+    if report.withheld:
+        stored = f"stored (--strict withheld the {report.withheld:,} good rows)"
     console.print(
         f"Load {report.load_id}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
         f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth HK${money(report.value)}."
@@ -124,11 +235,14 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
             }
         )
         return
-    shown = table("Loads", ("load", "finished", "files"), ("read", "stored", "rejected", "HK$"))
+    shown = table(
+        "Loads", ("load", "finished", "mode", "files"), ("read", "stored", "rejected", "HK$")
+    )
     for r in loads.itertuples(index=False):
         shown.add_row(
             str(r.load_id),
             f"{r.finished:%Y-%m-%d %H:%M}",
+            str(r.mode or "replace"),
             str(r.files),
             f"{r.rows_read:,}",
             f"{r.rows_stored:,}",
@@ -148,3 +262,25 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
                 money(r.new_value),
             )
         console.print(rev)
+
+
+@app.command()
+@friendly
+def revert(
+    load: Annotated[int, typer.Argument(help="The load to undo (see 'entrepot history').")],
+    store: StoreOption = None,
+) -> None:
+    """Undo a load: its cells leave and the cells it replaced come back, as a load of its
+    own that 'entrepot history' lists (and that can be reverted in turn)."""
+    from ..ingest.revert import revert as run_revert
+
+    with open_store(store) as opened:
+        report = run_revert(opened, load)
+    console.print(
+        f"Load {report.load_id} reverted load {report.reverted}: {report.cells:,} cells worth "
+        f"HK${money(report.value)} restored."
+    )
+    for rev in report.revisions:
+        console.print(
+            f"  revised {rev.period} {rev.flow}: HK${money(rev.old_value)} → HK${money(rev.new_value)}"
+        )

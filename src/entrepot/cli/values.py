@@ -11,10 +11,12 @@ from ..backends import BACKENDS
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
 from .app import (
+    AsOfOption,
     JsonOption,
     StoreOption,
     TopOption,
     app,
+    as_of_load,
     connect_engine,
     friendly,
     one_of,
@@ -38,6 +40,7 @@ def summary(
     top: TopOption = 15,
     as_json: JsonOption = False,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Values for the month and the year to date, with year-on-year changes."""
@@ -46,7 +49,7 @@ def summary(
 
     month = Period.parse(period)
     with open_store(store, read_only=True) as opened:
-        engine = connect_engine(backend, opened)
+        engine = connect_engine(backend, opened, as_of_load(opened, as_of))
         if by:
             rows = breakdown(engine, month, by)
         else:

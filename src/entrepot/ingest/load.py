@@ -26,15 +26,25 @@ import numpy as np
 import pyarrow as pa
 
 from ..backends import engine_errors
-from ..errors import StoreError
+from ..errors import InputError, StoreError
 from ..periods import Period
 from ..schema import FIELD_NAMES, LINE
 from ..store import Store, loads
-from ..store.loads import Revision
-from . import fixedwidth
+from ..store.loads import LOAD_MODES, Revision
+from . import fixedwidth, safeguards
 from .batch import PROBLEM
-from .checks import ANY_BAD, DUPLICATES_SQL, PARSED, RULES
+from .checks import (
+    DUPLICATES_SQL,
+    PARSED,
+    NumberFormat,
+    PeriodRange,
+    Rule,
+    any_bad,
+    parsed,
+    rules,
+)
 from .readers import Source, open_source
+from .safeguards import DEFAULT_MAX_SHRINK
 
 FileProgress = Callable[[Source, float], None]
 SHOWN_REJECTS = 1000
@@ -66,6 +76,9 @@ class LoadReport:
     revisions: list[Revision] = field(default_factory=list)
     superseded: dict[str, list[str]] = field(default_factory=dict)
     reject_report: Path | None = None
+    withheld: int = 0
+    """Rows that broke no rule but were not stored because ``strict`` rejected the load
+    (counted among the rejected, so that the load balances)."""
 
     @property
     def balanced(self) -> bool:
@@ -80,34 +93,72 @@ def ingest(
     period: Period | None = None,
     strict: bool = False,
     progress: FileProgress | None = None,
+    numbers: NumberFormat | None = None,
+    periods: PeriodRange | None = None,
+    mode: str = "replace",
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    force: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` as one transaction and return what happened.
 
-    With ``strict``, a load with any rejected row stores no cells (the rejects are still
-    recorded).
+    ``mode`` is how the load meets what is stored (see
+    :data:`entrepot.store.loads.LOAD_MODES`). Unless ``force``, a load that would lose or
+    double data is refused before it writes (see :mod:`.safeguards`). With ``strict``, a
+    load with any rejected row stores no cells (the rejects are still recorded).
+    ``numbers`` is how CSV files write numbers, ``periods`` the months accepted (by default
+    1990-01 to next month, as of the load). ``delimiter``, ``encoding``, ``sheet`` and
+    ``header_row`` say how to read CSV and Excel files (see :func:`.readers.open_source`).
     """
+    if mode not in LOAD_MODES:
+        raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
+    if not 0 <= max_shrink <= 1:
+        raise InputError(f"--max-shrink must be a share between 0 and 1, not {max_shrink}.")
     paths = [Path(p) for p in paths]
     skips = fixedwidth.superseded_flows([p for p in paths if fixedwidth.layout_for(p)])
     sources = [
-        open_source(p, mapping=mapping, period=period, skip_flows=skips.get(p, frozenset()))
+        part
         for p in paths
+        for part in open_source(
+            p,
+            mapping=mapping,
+            period=period,
+            skip_flows=skips.get(p, frozenset()),
+            delimiter=delimiter,
+            encoding=encoding,
+            sheet=sheet,
+            header_row=header_row,
+        ).split()  # one source per sheet of --sheet all
     ]
+    numbers = numbers or NumberFormat()
+    numbers.check_sources((s.path, s.format) for s in sources)
+    checks = rules(numbers, periods or PeriodRange.default())
     report = LoadReport(None, [str(p) for p in paths])
     for path, flows in skips.items():
         if flows:
             report.superseded[str(path)] = sorted(flows)
     con = store.con
+    files = safeguards.seen(paths)
+    if not force:
+        safeguards.check_files(con, files)
     try:
         with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
-            _stage(con, sources, progress)
-            _check(con)
+            _stage(con, sources, progress, _stage_sql(numbers, checks))
+            _check(con, checks)
             _fill_counts(con, report)
+            if mode == "replace" and not force and not (strict and report.rows_rejected):
+                safeguards.check_replace(
+                    con, GOOD_ROWS, "n_", rejected=report.rows_rejected, max_shrink=max_shrink
+                )
             report.rejects = [
                 Reject(*row)
                 for row in con.execute(_REJECTS_SQL + f" LIMIT {SHOWN_REJECTS}").fetchall()
             ]
             with store.transaction():
-                _commit(con, report, strict)
+                _commit(con, report, strict, mode, files)
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
         for name in ("_staging", "_text", "_duplicates", "_violations"):
@@ -131,12 +182,17 @@ _STAGING_TABLES = (
     + ")",
 )
 
-_STAGE_SQL = (
-    f"INSERT INTO _staging SELECT ?, {LINE}, _row, record_id, {PROBLEM}, "
-    f"{', '.join(PARSED)}, NOT ({ANY_BAD}) FROM (SELECT *, "
-    + ", ".join(f"{sql} AS {name}" for name, (_, sql) in PARSED.items())
-    + " FROM _batch)"
-)
+
+def _stage_sql(numbers: NumberFormat, checks: tuple[Rule, ...]) -> str:
+    """The insert that stages ``_batch``, reading numbers as declared, flagging bad rows."""
+    fields = parsed(numbers)
+    return (
+        f"INSERT INTO _staging SELECT ?, {LINE}, _row, record_id, {PROBLEM}, "
+        f"{', '.join(fields)}, NOT ({any_bad(checks)}) FROM (SELECT *, "
+        + ", ".join(f"{sql} AS {name}" for name, (_, sql) in fields.items())
+        + " FROM _batch)"
+    )
+
 
 _KEEP_TEXT_SQL = (
     f"INSERT INTO _text SELECT _row, {', '.join(_RAW)} FROM _batch WHERE _row IN "
@@ -151,6 +207,7 @@ def _stage(
     con: duckdb.DuckDBPyConnection,
     sources: list[Source],
     progress: FileProgress | None,
+    stage_sql: str,
 ) -> None:
     """Copy every source into ``_staging``: each field as stored, flagged good or bad.
 
@@ -163,12 +220,16 @@ def _stage(
     for source in sources:
         on_progress = (lambda f, s=source: progress(s, f)) if progress else None
         for batch in source.batches(on_progress):
-            _stage_batch(con, batch, str(source.path), row)
+            _stage_batch(con, batch, source.name, row, stage_sql)
             row += batch.num_rows
 
 
 def _stage_batch(
-    con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, file: str, first_row: int
+    con: duckdb.DuckDBPyConnection,
+    batch: pa.RecordBatch,
+    file: str,
+    first_row: int,
+    stage_sql: str,
 ) -> None:
     """Stage one batch of ``file``, its rows numbered from ``first_row`` across the load."""
     # The global row number travels with the batch: a window would serialise the insert.
@@ -177,12 +238,12 @@ def _stage_batch(
     # Small chunks let DuckDB check one batch on every core.
     chunks = pa.Table.from_batches([numbered]).to_batches(max_chunksize=32_768)
     con.register("_batch", pa.Table.from_batches(chunks))
-    con.execute(_STAGE_SQL, [file])
+    con.execute(stage_sql, [file])
     con.execute(_KEEP_TEXT_SQL, [first_row])
     con.unregister("_batch")
 
 
-def _check(con: duckdb.DuckDBPyConnection) -> None:
+def _check(con: duckdb.DuckDBPyConnection, checks: tuple[Rule, ...]) -> None:
     """Spell out every broken rule of the rows staging flagged, and of repeated ids."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {DUPLICATES_SQL}")
     con.execute("UPDATE _staging SET _ok = false WHERE _row IN (SELECT _row FROM _duplicates)")
@@ -194,7 +255,7 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
         f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
         f"{'NULL' if r.field == 'line' else r.field} AS value, "
         f"'{r.name}' AS rule, {r.reason} AS reason FROM {r.rows} WHERE {r.bad}"
-        for r in RULES
+        for r in checks
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + " UNION ALL ".join(parts))
 
@@ -218,16 +279,30 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
 # -- the transaction --------------------------------------------------------------------
 
 
-def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) -> None:
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    strict: bool,
+    mode: str,
+    files: Sequence[loads.FileSeen],
+) -> None:
     """Write the checked load through :mod:`entrepot.store.loads` (inside the transaction)."""
     load_id = loads.next_load_id(con)
     report.load_id = load_id
     started = datetime.now()
     if strict and report.rows_rejected > 0:
+        report.withheld = report.rows_stored
+        report.rows_rejected += report.withheld
         report.rows_stored = 0
     else:
-        stored = loads.replace_cells(
-            con, GOOD_ROWS, prefix="n_", load_id=load_id, files=report.files, when=started
+        stored = loads.store_cells(
+            con,
+            GOOD_ROWS,
+            prefix="n_",
+            load_id=load_id,
+            files=report.files,
+            when=started,
+            mode=mode,
         )
         report.cells, report.value = stored.cells, stored.value
         report.revisions.extend(stored.revisions)
@@ -242,7 +317,9 @@ def _commit(con: duckdb.DuckDBPyConnection, report: LoadReport, strict: bool) ->
         rows_rejected=report.rows_rejected,
         cells=report.cells,
         value=report.value,
+        mode=mode,
     )
+    loads.record_files(con, load_id, files)
 
 
 def write_reject_report(store: Store, report: LoadReport, path: Path) -> Path:

@@ -36,6 +36,33 @@ compile of 20 M rows peaks under 3 GB."""
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "default_store_path"]
 
 
+def _check_kind(path: str) -> None:
+    """Refuse an existing file that is not a DuckDB database: DuckDB would take a CSV or
+    Parquet file for an in-memory database, and nothing a load stored would be saved."""
+    if path == ":memory:":
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise StoreError(f"Store {path} is a folder: name a .duckdb file or a new path.")
+    if not file.is_file() or file.stat().st_size == 0:
+        return
+    with file.open("rb") as f:
+        head = f.read(12)
+    if head[8:12] != b"DUCK":  # DuckDB's magic bytes, after an 8-byte checksum
+        raise StoreError(
+            f"{path} is not an entrepot store (a DuckDB file){_looks_like(head)}: name a "
+            ".duckdb file or a new path with --store."
+        )
+
+
+def _looks_like(head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "; it is a Parquet file"
+    if head.startswith(b"PK"):
+        return "; it is a zip file (an Excel workbook?)"
+    return ""
+
+
 def default_store_path() -> Path:
     """``$ENTREPOT_STORE`` if set, else ``./entrepot.duckdb``."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
@@ -65,11 +92,21 @@ class Store:
                 f"Store {self.path} does not exist. Create it with 'entrepot ingest FILE' "
                 f"or name another with --store PATH (or ${STORE_ENV})."
             )
+        _check_kind(self.path)
         limit = os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
         with engine_errors(f"Opening store {self.path}", StoreError):
-            self.con = duckdb.connect(
-                self.path, read_only=read_only, config={"memory_limit": limit}
-            )
+            try:
+                self.con = duckdb.connect(
+                    self.path, read_only=read_only, config={"memory_limit": limit}
+                )
+            except duckdb.IOException as exc:
+                if "Could not set lock" not in str(exc):
+                    raise
+                # Another process holds the file: a load or compile is writing it.
+                raise StoreError(
+                    f"Store {self.path} is being written by another process (a load or a "
+                    "compile): try again when it has finished."
+                ) from None
         if not read_only:
             self._migrate()
         elif self.schema_version != SCHEMA_VERSION:

@@ -37,6 +37,7 @@ def save_compilation(
     series: Sequence[pd.DataFrame],
     trims: pd.DataFrame | pa.Table,
     homogeneity: pd.DataFrame,
+    store_loads: int | None = None,
 ) -> int:
     """Store one compilation in a single transaction and return its id. Trims may come as
     Arrow: millions of them at 100 M rows would take gigabytes as pandas strings."""
@@ -45,7 +46,9 @@ def save_compilation(
         store.transaction() as con,
     ):
         compile_id = int(store.scalar("SELECT coalesce(max(compile_id), 0) + 1 FROM compilations"))
-        loads = int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))
+        loads = store_loads
+        if loads is None:  # the cells of every load so far
+            loads = int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))
         con.execute(
             "INSERT INTO compilations VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -77,9 +80,24 @@ def save_compilation(
     return compile_id
 
 
-def latest_compilation(store: Store) -> int:
-    """The id of the newest compilation; an error saying how to make one if none exists."""
-    compile_id = store.scalar("SELECT max(compile_id) FROM compilations")
+def latest_compilation(store: Store, as_of: int | None = None) -> int:
+    """The id of the newest compilation (with ``as_of``, the newest of the cells as they
+    stood after that load: "as first published"); an error saying how to make one if none
+    exists."""
+    if as_of is None:  # of the cells as they stand, not as they stood after a load
+        compile_id = store.scalar(
+            "SELECT max(compile_id) FROM compilations "
+            "WHERE json_extract_string(options, '$.as_of') IS NULL"
+        )
+    else:
+        compile_id = store.scalar(
+            "SELECT max(compile_id) FROM compilations WHERE store_loads <= ?", [as_of]
+        )
+        if compile_id is None:
+            raise NotInStoreError(
+                f"No compilation was made of the cells as they stood after load {as_of}: "
+                f"compile them with 'entrepot compile --as-of {as_of}'."
+            )
     if compile_id is None:
         raise NotInStoreError(
             f"Store {store.path} has no compiled indices. Run 'entrepot compile' first."

@@ -4,13 +4,17 @@ Ingest (:mod:`entrepot.ingest.load`) stages and checks a load in temporary table
 inside :meth:`Store.transaction`, calls these functions in turn:
 
 1. :func:`next_load_id`;
-2. :func:`replace_cells` stores the good rows as monthly cells, replacing every (period,
-   flow) they hold, and records each replacement in ``revisions``;
+2. :func:`store_cells` stores the good rows as monthly cells in one of :data:`LOAD_MODES`,
+   and records each (period, flow) it changed in ``revisions``;
 3. :func:`record_rejects` keeps the rejected rows;
-4. :func:`record_load` writes the load's own row.
+4. :func:`record_load` writes the load's own row, :func:`record_files` its files.
 
-:func:`copy_rejects` reads a load's rejects back into a CSV report. Every statement on
-``cells``, ``loads``, ``rejects`` and ``revisions`` that a load makes is here.
+Nothing is deleted: a cell a load removes (a replaced month, an amended record's share, a
+reverted load's cells) moves to ``cells_archive`` with the id of the load that removed it.
+So :func:`revert` can undo a load, and :func:`cells_as_of` gives the cells as they stood
+after any load. :func:`copy_rejects` reads a load's rejects back into a CSV report. Every
+statement on ``cells``, ``cells_archive``, ``records``, ``loads``, ``load_files``,
+``rejects`` and ``revisions`` that a load makes is here.
 """
 
 from __future__ import annotations
@@ -23,10 +27,19 @@ from pathlib import Path
 import duckdb
 
 from ..backends import engine_errors
-from ..errors import StoreError
+from ..errors import InputError, StoreError
 from ..periods import Period
-from ..schema import CELL_KEY
+from ..schema import CELL_COLUMNS, CELL_KEY
 from .domains import widen
+
+LOAD_MODES: tuple[str, ...] = ("replace", "append", "amend")
+"""How a load meets what is stored. ``replace``: each (period, flow) it holds replaces the
+stored one (whole monthly deliveries). ``append``: its records are added (late
+declarations). ``amend``: a record whose ``record_id`` is stored replaces that record; the
+others are added."""
+
+_COLUMNS = ", ".join(CELL_COLUMNS)
+_KEYS = ", ".join(CELL_KEY)
 
 STORAGE_ORDER = ("flow", "commodity", "partner", "unit", "period")
 """How a load's cells are laid out: a series' months side by side, so that compiling (which
@@ -50,7 +63,7 @@ class Revision:
 
 @dataclass
 class StoredCells:
-    """What :func:`replace_cells` stored."""
+    """What :func:`store_cells` (or :func:`revert`) stored."""
 
     cells: int = 0
     value: float = 0.0
@@ -75,7 +88,7 @@ def _cells_sql(rows: str, prefix: str) -> str:
         ORDER BY {", ".join(STORAGE_ORDER)}"""
 
 
-def replace_cells(
+def store_cells(
     con: duckdb.DuckDBPyConnection,
     rows: str,
     *,
@@ -83,27 +96,33 @@ def replace_cells(
     load_id: int,
     files: Sequence[str],
     when: datetime,
+    mode: str = "replace",
 ) -> StoredCells:
-    """Store ``rows`` as the cells of load ``load_id`` and record what they replace.
+    """Store ``rows`` as the cells of load ``load_id`` in ``mode`` (:data:`LOAD_MODES`) and
+    record each (period, flow) it changed.
 
     ``rows`` is a table (or parenthesised query) of good records, one column per record
-    field named with ``prefix`` (``n_period``, ``n_value``, …), as staging keeps them. Every (period, flow)
-    it holds replaces the one stored, and each replacement becomes a revision naming
-    ``files``. Run it inside :meth:`Store.transaction`.
+    field named with ``prefix`` (``n_period``, ``n_value``, …) and ``record_id``, as staging
+    keeps them. Run it inside :meth:`Store.transaction`.
     """
-    # Totals of what this load replaces, taken before the old cells go.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {_REPLACED} AS
-        SELECT period, flow, sum(value) AS value, count(*) AS cells, max(load_id) AS load_id
-        FROM cells
-        WHERE (period, flow) IN (SELECT DISTINCT {prefix}period, {prefix}flow FROM {rows})
-        GROUP BY ALL"""
-    )
-    # Recoding must come before the delete: DuckDB cannot commit a delete made to the
+    if mode not in LOAD_MODES:
+        raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
+    # Totals of the (period, flow)s this load touches, taken before anything changes.
+    _totals_before(con, f"(SELECT DISTINCT {prefix}period, {prefix}flow FROM {rows})")
+    # Recoding must come before any delete: DuckDB cannot commit a delete made to the
     # table's version that an ALTER in the same transaction has replaced.
     widen(con, rows, prefix=prefix)
-    con.execute(f"DELETE FROM cells WHERE (period, flow) IN (SELECT period, flow FROM {_REPLACED})")
+    if mode == "replace":
+        _archive(con, f"(period, flow) IN (SELECT period, flow FROM {_REPLACED})", load_id)
+    elif mode == "amend":
+        _take_back_amended(con, rows, load_id)
     con.execute(f"INSERT INTO cells SELECT *, {int(load_id)} FROM ({_cells_sql(rows, prefix)})")
+    fields = ", ".join(f"{prefix}{name}" for name in CELL_KEY)
+    con.execute(
+        f"""INSERT INTO records SELECT record_id, {fields}, {prefix}value, {prefix}quantity,
+            {prefix}net_weight, 1, {int(load_id)}, NULL
+        FROM {rows} WHERE record_id IS NOT NULL"""
+    )
     row = con.execute(
         "SELECT count(*), coalesce(sum(value), 0) FROM cells WHERE load_id = ?", [load_id]
     ).fetchone()
@@ -114,17 +133,151 @@ def replace_cells(
     return stored
 
 
+def _totals_before(con: duckdb.DuckDBPyConnection, periods_flows: str) -> None:
+    """Keep the stored totals of ``periods_flows`` (period, flow pairs) in :data:`_REPLACED`."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {_REPLACED} AS
+        SELECT period, flow, sum(value) AS value, count(*) AS cells, max(load_id) AS load_id
+        FROM cells WHERE (period, flow) IN {periods_flows}
+        GROUP BY ALL"""
+    )
+
+
+def _archive(con: duckdb.DuckDBPyConnection, where: str, removed_by: int) -> None:
+    """Move the cells matching ``where`` to ``cells_archive``, removed by ``removed_by``."""
+    con.execute(f"INSERT INTO cells_archive SELECT *, {int(removed_by)} FROM cells WHERE {where}")
+    con.execute(f"DELETE FROM cells WHERE {where}")
+
+
+def _same_key(left: str, right: str) -> str:
+    """SQL: ``left`` and ``right`` have the same cell key (an unstated key matches one)."""
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in CELL_KEY)
+
+
+def _take_back_amended(con: duckdb.DuckDBPyConnection, rows: str, load_id: int) -> None:
+    """Take out of the cells what each stored record that ``rows`` amends contributed.
+
+    The cells those records are in move to the archive; what the other records of those
+    cells add up to is stored again as one cell of this load (none if nothing is left).
+    """
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _amended AS
+        SELECT * FROM records WHERE removed_by IS NULL
+            AND record_id IN (SELECT record_id FROM {rows} WHERE record_id IS NOT NULL)"""
+    )
+    con.execute(
+        "UPDATE records SET removed_by = ? WHERE removed_by IS NULL "
+        "AND record_id IN (SELECT record_id FROM _amended)",
+        [load_id],
+    )
+    sums = "sum(value) AS value, sum(quantity) AS quantity, sum(net_weight) AS net_weight, "
+    sums += "sum(records) AS records"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _rest AS
+        SELECT c.{_KEYS.replace(", ", ", c.")},
+            c.value - coalesce(a.value, 0) AS value,
+            c.quantity - coalesce(a.quantity, 0) AS quantity,
+            c.net_weight - coalesce(a.net_weight, 0) AS net_weight,
+            c.records - a.records AS records
+        FROM (SELECT {_KEYS}, {sums} FROM cells
+              WHERE EXISTS (SELECT 1 FROM _amended a WHERE {_same_key("cells", "a")})
+              GROUP BY ALL) c
+        JOIN (SELECT {_KEYS}, {sums} FROM _amended GROUP BY ALL) a ON {_same_key("c", "a")}"""
+    )
+    _archive(con, f"EXISTS (SELECT 1 FROM _amended a WHERE {_same_key('cells', 'a')})", load_id)
+    con.execute(f"INSERT INTO cells SELECT *, {int(load_id)} FROM _rest WHERE records > 0")
+    con.execute("DROP TABLE _rest")
+    con.execute("DROP TABLE _amended")
+
+
+def revert(
+    con: duckdb.DuckDBPyConnection, load_id: int, *, revert_id: int, when: datetime
+) -> StoredCells:
+    """Undo load ``load_id`` as load ``revert_id``: its cells go to the archive and the
+    cells it removed come back (as cells of ``revert_id``); each (period, flow) changed
+    becomes a revision. A load whose cells a later load has changed cannot be undone
+    before that one. Run it inside :meth:`Store.transaction`."""
+    known = con.execute("SELECT reverts FROM loads WHERE load_id = ?", [load_id]).fetchone()
+    if known is None:
+        raise InputError(f"There is no load {load_id}; 'entrepot history' lists the loads.")
+    undone = con.execute("SELECT load_id FROM loads WHERE reverts = ?", [load_id]).fetchone()
+    if undone is not None:
+        raise InputError(f"Load {load_id} was reverted already, by load {undone[0]}.")
+    later = con.execute(
+        """SELECT removed_by, min(period), min(flow) FROM (
+            SELECT removed_by, period, flow FROM cells_archive WHERE load_id = ?
+            UNION ALL SELECT removed_by, period, flow FROM records
+                WHERE load_id = ? AND removed_by IS NOT NULL)
+        GROUP BY removed_by ORDER BY removed_by DESC LIMIT 1""",
+        [load_id, load_id],
+    ).fetchone()
+    if later is not None:
+        raise InputError(
+            f"Load {later[0]} changed cells of load {load_id} "
+            f"({Period.from_key(int(later[1]))} {later[2]}): revert load {later[0]} first."
+        )
+    _totals_before(
+        con,
+        f"""(SELECT period, flow FROM cells WHERE load_id = {int(load_id)}
+            UNION SELECT period, flow FROM cells_archive WHERE removed_by = {int(load_id)})""",
+    )
+    back = f"(SELECT * FROM cells_archive WHERE removed_by = {int(load_id)})"
+    widen(con, back)
+    _archive(con, f"load_id = {int(load_id)}", revert_id)
+    columns = ", ".join(c for c in CELL_COLUMNS if c != "load_id")
+    con.execute(f"INSERT INTO cells SELECT {columns}, {int(revert_id)} FROM {back}")
+    fields = ", ".join(c for c in CELL_COLUMNS if c != "load_id")
+    con.execute(
+        "UPDATE records SET removed_by = ? WHERE load_id = ? AND removed_by IS NULL",
+        [revert_id, load_id],
+    )
+    con.execute(
+        f"INSERT INTO records SELECT record_id, {fields}, {int(revert_id)}, NULL "
+        f"FROM records WHERE removed_by = {int(load_id)}"
+    )
+    row = con.execute(
+        "SELECT count(*), coalesce(sum(value), 0) FROM cells WHERE load_id = ?", [revert_id]
+    ).fetchone()
+    assert row is not None
+    stored = StoredCells(int(row[0]), float(row[1]))
+    stored.revisions = _revise(con, revert_id, [f"revert of load {load_id}"], when)
+    con.execute(f"DROP TABLE {_REPLACED}")
+    return stored
+
+
+AS_OF_VIEW = "_cells_as_of"
+"""The temporary view :func:`view_as_of` makes."""
+
+
+def view_as_of(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
+    """Make :data:`AS_OF_VIEW`, the cells after load ``load_id``, and return its name."""
+    with engine_errors("Reading the cells as they stood", StoreError):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {AS_OF_VIEW} AS {cells_as_of(load_id)}")
+    return AS_OF_VIEW
+
+
+def cells_as_of(load_id: int) -> str:
+    """SQL: the cells as they stood once load ``load_id`` was committed."""
+    n = int(load_id)
+    return (
+        f"(SELECT {_COLUMNS} FROM cells WHERE load_id <= {n} UNION ALL "
+        f"SELECT {_COLUMNS} FROM cells_archive WHERE load_id <= {n} AND removed_by > {n})"
+    )
+
+
 def _revise(
     con: duckdb.DuckDBPyConnection, load_id: int, files: Sequence[str], when: datetime
 ) -> list[Revision]:
-    """Record each replaced (period, flow) with its old and new totals."""
+    """Record each (period, flow) of :data:`_REPLACED` with its old and new totals (none
+    left: 0)."""
     rows = con.execute(
-        f"""SELECT old.period, old.flow, old.load_id, old.value, new.value, old.cells, new.cells
+        f"""SELECT old.period, old.flow, old.load_id, old.value, coalesce(new.value, 0),
+                old.cells, coalesce(new.cells, 0)
            FROM {_REPLACED} old
-           JOIN (SELECT period, flow, sum(value) AS value, count(*) AS cells
-                 FROM cells WHERE load_id = ? GROUP BY ALL) new USING (period, flow)
-           ORDER BY old.period, old.flow""",
-        [load_id],
+           LEFT JOIN (SELECT period, flow, sum(value) AS value, count(*) AS cells FROM cells
+                 WHERE (period, flow) IN (SELECT period, flow FROM {_REPLACED})
+                 GROUP BY ALL) new USING (period, flow)
+           ORDER BY old.period, old.flow"""
     ).fetchall()
     last = con.execute("SELECT coalesce(max(revision_id), 0) FROM revisions").fetchone()
     assert last is not None
@@ -179,10 +332,13 @@ def record_load(
     rows_rejected: int,
     cells: int,
     value: float,
+    mode: str = "replace",
+    reverts: int | None = None,
 ) -> None:
-    """Write load ``load_id``'s row in ``loads``, finished now."""
+    """Write load ``load_id``'s row in ``loads``, finished now: ``mode`` is how it met the
+    store (:data:`LOAD_MODES`, or ``revert`` for a load that undid load ``reverts``)."""
     con.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             started,
@@ -193,8 +349,58 @@ def record_load(
             rows_rejected,
             cells,
             value,
+            mode,
+            reverts,
         ],
     )
+
+
+def record_files(con: duckdb.DuckDBPyConnection, load_id: int, files: Sequence[FileSeen]) -> None:
+    """Write the files load ``load_id`` read, with their content hashes."""
+    for seen in files:
+        con.execute(
+            "INSERT INTO load_files VALUES (?, ?, ?, ?)",
+            [load_id, seen.path, seen.sha256, seen.size],
+        )
+
+
+@dataclass(frozen=True)
+class FileSeen:
+    """A file a load reads: its path, SHA-256 and size in bytes."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+def loaded_before(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
+    """The load (id, file) that read a file with this content and was not reverted, if
+    any."""
+    row = con.execute(
+        """SELECT f.load_id, f.file FROM load_files f
+        WHERE f.sha256 = ? AND f.load_id NOT IN (SELECT reverts FROM loads WHERE reverts IS NOT NULL)
+        ORDER BY f.load_id DESC LIMIT 1""",
+        [sha256],
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def stored_totals(
+    con: duckdb.DuckDBPyConnection, rows: str, prefix: str
+) -> list[tuple[int, str, float, float]]:
+    """For each (period, flow) of ``rows`` already stored: period, flow, the stored total
+    and the total of ``rows``."""
+    return [
+        (int(p), str(f), float(old), float(new))
+        for p, f, old, new in con.execute(
+            f"""SELECT n.period, n.flow, o.value, n.value
+            FROM (SELECT {prefix}period AS period, {prefix}flow AS flow,
+                         sum({prefix}value) AS value FROM {rows} GROUP BY ALL) n
+            JOIN (SELECT period, flow, sum(value) AS value FROM cells GROUP BY ALL) o
+                USING (period, flow)
+            ORDER BY n.period, n.flow"""
+        ).fetchall()
+    ]
 
 
 def copy_rejects(con: duckdb.DuckDBPyConnection, load_id: int, path: Path) -> None:

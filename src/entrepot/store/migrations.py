@@ -110,6 +110,18 @@ MIGRATIONS: list[list[Step]] = [
             for column in ("mode", "origin", "consignment")
         ),
     ],
+    # 8: nothing a load removes is lost. Cells a load replaced (or a revert took back) go
+    # to cells_archive with the load that removed them; records that carry an id are kept
+    # one by one, so that an amendment can take back exactly what they contributed; each
+    # load says how it was made and the files it read (by content hash).
+    [
+        f"CREATE TABLE cells_archive (\n    {_cells},\n    removed_by BIGINT\n)",
+        f"CREATE TABLE records (\n    record_id VARCHAR,\n    {_cells},\n    removed_by BIGINT\n)",
+        "ALTER TABLE loads ADD COLUMN mode VARCHAR",
+        "ALTER TABLE loads ADD COLUMN reverts BIGINT",
+        """CREATE TABLE load_files (
+            load_id BIGINT, file VARCHAR, sha256 VARCHAR, bytes BIGINT)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

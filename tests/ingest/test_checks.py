@@ -1,0 +1,333 @@
+"""Numbers are read as the load declares them, never guessed; values stay below a ceiling;
+months stay in a plausible range. Each test loads a small CSV end to end."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from entrepot.cli import app
+from entrepot.errors import InputError, PeriodError
+from entrepot.ingest.checks import (
+    CEILING,
+    FORMATS,
+    NumberFormat,
+    PeriodRange,
+)
+from entrepot.ingest.load import LoadReport, ingest
+from entrepot.periods import Period
+from entrepot.store import Store
+
+HEADER = ("period", "flow", "commodity", "partner", "value", "quantity", "unit")
+
+
+def row(value: str = "100", quantity: str = "1", period: str = "2025-01", **more: str) -> dict:
+    return {
+        "period": period,
+        "flow": "imports",
+        "commodity": more.get("commodity", "85423190"),
+        "partner": "USA",
+        "value": value,
+        "quantity": quantity,
+        "unit": "NO.",
+        **({"net_weight": more["net_weight"]} if "net_weight" in more else {}),
+    }
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    fields = list(HEADER) + (["net_weight"] if any("net_weight" in r for r in rows) else [])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def load(tmp_path: Path, rows: list[dict], **options: object) -> tuple[Store, LoadReport]:
+    store = Store(str(tmp_path / "s.duckdb"))
+    report = ingest(store, [write_csv(tmp_path / "r.csv", rows)], **options)  # type: ignore[arg-type]
+    assert report.rows_read == report.rows_stored + report.rows_rejected == len(rows)
+    return store, report
+
+
+def total(store: Store, column: str = "value") -> float | None:
+    return store.con.execute(f"SELECT sum({column}) FROM cells").fetchone()[0]  # type: ignore[index]
+
+
+def rejects(report: LoadReport) -> list[tuple[int, str, str | None, str, str]]:
+    return [(r.line, r.field, r.value, r.rule, r.reason) for r in report.rejects]
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+
+def test_default_reads_plain_numbers_and_rejects_separators(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row("1234.56"), row("1234"), row("1,234"), row("1234,56"), row("1.234,56")],
+    )
+    assert total(store) == 2468.56
+    assert rejects(report) == [
+        (
+            4,
+            "value",
+            "1,234",
+            "ambiguous_number",
+            "has a comma: declare --thousands , or --decimal , to read it",
+        ),
+        (5, "value", "1234,56", "ambiguous_number", "has a comma: declare --decimal , to read it"),
+        (
+            6,
+            "value",
+            "1.234,56",
+            "ambiguous_number",
+            "has a comma: declare --decimal , --thousands . to read it",
+        ),
+    ]
+    assert store.query("SELECT line, field, rule FROM rejects ORDER BY line") == [
+        (4, "value", "ambiguous_number"),
+        (5, "value", "ambiguous_number"),
+        (6, "value", "ambiguous_number"),
+    ]
+
+
+def test_thousands_comma_reads_groups_of_three_only(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row("1,234,567.5"), row("999"), row("12,34"), row("1234,567")],
+        numbers=NumberFormat(thousands=","),
+    )
+    assert total(store) == 1234567.5 + 999
+    seen = "has a comma not in groups of three: declare --decimal , --thousands none to read it"
+    assert rejects(report) == [
+        (4, "value", "12,34", "ambiguous_number", seen),
+        (5, "value", "1234,567", "ambiguous_number", seen),
+    ]
+
+
+def test_decimal_comma_with_thousands_period(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row("1.234,56"), row("7,5"), row("1234.5")],
+        numbers=NumberFormat(decimal=",", thousands="."),
+    )
+    assert total(store) == 1234.56 + 7.5
+    assert rejects(report) == [
+        (
+            4,
+            "value",
+            "1234.5",
+            "ambiguous_number",
+            "has a period not in groups of three: declare --decimal . --thousands none to read it",
+        )
+    ]
+
+
+def test_thousands_space_takes_no_break_spaces_too(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row("1 234 567"), row("2\u00a0000,5"), row("3\u202f000")],
+        numbers=NumberFormat(decimal=",", thousands=" "),
+    )
+    assert report.rows_rejected == 0
+    assert total(store) == 1234567 + 2000.5 + 3000
+
+
+def test_quantity_and_net_weight_are_read_the_same_way(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row(quantity="1,5", net_weight="2,25"), row(quantity="1.000", net_weight="x")],
+        numbers=NumberFormat(decimal=","),
+    )
+    assert (total(store, "quantity"), total(store, "net_weight")) == (1.5, 2.25)
+    assert [(line, field, rule) for line, field, _, rule, _ in rejects(report)] == [
+        (3, "quantity", "ambiguous_number"),  # a row's broken rules are listed by name
+        (3, "net_weight", "non_numeric_net_weight"),
+    ]
+    assert report.rejects[0].reason == (
+        "has a period: declare --decimal . or --thousands . to read it"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["abc", "inf", "-inf", "NaN", "Infinity", "1_000", "0x10", "1,2,3", "１２３"]
+)
+def test_text_that_no_format_reads_is_not_numeric(tmp_path: Path, text: str) -> None:
+    _, report = load(tmp_path, [row(text)])
+    assert rejects(report) == [
+        (2, "value", text, "non_numeric_value", "is not a number: expected the value in HK$")
+    ]
+
+
+def test_spaces_around_a_number_are_ignored(tmp_path: Path) -> None:
+    store, report = load(tmp_path, [row(" 12.5 "), row("  7")])
+    assert report.rows_rejected == 0 and total(store) == 19.5
+
+
+# -- ceiling ----------------------------------------------------------------------------------
+
+
+def test_values_above_the_ceiling_are_rejected(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [
+            row("1e15", commodity="01010101"),
+            row("1e15", commodity="01010101"),
+            row("1000000000000001"),
+            row("1e308"),
+            row("5", quantity="2e15"),
+            row("5", net_weight="1e400"),
+        ],
+    )
+    # Two records at the ceiling add up, finitely.
+    assert total(store) == 2 * CEILING
+    value = "is out of range: the value in HK$ of one record is at most 1e15"
+    assert rejects(report) == [
+        (4, "value", "1000000000000001", "value_out_of_range", value),
+        (5, "value", "1e308", "value_out_of_range", value),
+        (
+            6,
+            "quantity",
+            "2e15",
+            "quantity_out_of_range",
+            "is out of range: the quantity of one record is at most 1e15",
+        ),
+        (
+            7,
+            "net_weight",
+            "1e400",
+            "net_weight_out_of_range",
+            "is out of range: the net weight in kg of one record is at most 1e15",
+        ),
+    ]
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+def test_default_periods_run_from_1990_to_next_month(tmp_path: Path) -> None:
+    today = date.today()
+    this = Period(today.year, today.month)
+    store, report = load(
+        tmp_path,
+        [
+            row(period="1990-01"),
+            row(period=str(this.shift(1))),
+            row(period="1989-12"),
+            row(period=str(this.shift(2))),
+        ],
+    )
+    assert total(store) == 200
+    reason = (
+        f"is outside 1990-01 to {this.shift(1)}, the months this load accepts: "
+        "declare --periods FROM..TO to load it"
+    )
+    assert rejects(report) == [
+        (4, "period", "1989-12", "period_out_of_range", reason),
+        (5, "period", str(this.shift(2)), "period_out_of_range", reason),
+    ]
+
+
+def test_declared_periods(tmp_path: Path) -> None:
+    store, report = load(
+        tmp_path,
+        [row(period="1985-06"), row(period="2099-12"), row(period="198412")],
+        periods=PeriodRange.parse("1985-01..2099-12"),
+    )
+    assert total(store) == 200
+    assert [(r.line, r.rule) for r in report.rejects] == [(4, "period_out_of_range")]
+    assert "is outside 1985-01 to 2099-12" in report.rejects[0].reason
+
+
+def test_period_range_parsing() -> None:
+    today = date(2026, 12, 15)
+    assert PeriodRange.parse("2000-01..", today) == PeriodRange(Period(2000, 1), Period(2027, 1))
+    assert PeriodRange.parse("..2030-12", today) == PeriodRange(Period(1990, 1), Period(2030, 12))
+    assert PeriodRange.parse(" .. ", today) == PeriodRange.default(today)
+    with pytest.raises(InputError, match=r"is not FROM\.\.TO"):
+        PeriodRange.parse("2000-01")
+    with pytest.raises(PeriodError, match=r"--periods '2000-13\.\.'"):
+        PeriodRange.parse("2000-13..")
+    with pytest.raises(InputError, match="the first month is after the last"):
+        PeriodRange.parse("2025-01..2024-12")
+
+
+# -- options ----------------------------------------------------------------------------------
+
+
+def test_number_format_options() -> None:
+    assert NumberFormat.parse(".", "NONE") == NumberFormat()
+    assert NumberFormat.parse(",", "space") == NumberFormat(",", " ")
+    assert NumberFormat(",", ".").options_from(NumberFormat()) == "--decimal , --thousands ."
+    with pytest.raises(InputError, match=r"both '\.'"):
+        NumberFormat.parse(".", ".")
+    with pytest.raises(InputError, match="not a decimal mark"):
+        NumberFormat.parse(";", "none")
+    with pytest.raises(InputError, match="not a thousands separator"):
+        NumberFormat.parse(".", "'")
+
+
+def test_declared_format_is_refused_for_typed_numbers(tmp_path: Path) -> None:
+    table = pa.table({name: [value] for name, value in row().items()} | {"value": [1.234]})
+    pq.write_table(table, tmp_path / "r.parquet")
+    store = Store(str(tmp_path / "s.duckdb"))
+    with pytest.raises(InputError, match=r"--decimal , --thousands \. describes numbers"):
+        ingest(store, [tmp_path / "r.parquet"], numbers=NumberFormat(",", "."))
+    assert store.count("cells") == 0
+    # Read as they are stored, the same numbers load.
+    ingest(store, [tmp_path / "r.parquet"])
+    assert total(store) == 1.234
+
+
+def test_cli_options(tmp_path: Path) -> None:
+    csv_path = write_csv(tmp_path / "r.csv", [row("1.234,5", period="1985-01")])
+    store = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    args = ["--store", store, "ingest", str(csv_path), "--decimal", ",", "--thousands", "."]
+    result = runner.invoke(app, [*args, "--periods", "1985-01.."])
+    assert result.exit_code == 0, result.output
+    assert total(Store(store)) == 1234.5
+    bad = runner.invoke(app, ["--store", store, "ingest", str(csv_path), "--thousands", "."])
+    assert bad.exit_code == 1
+    assert "error: --decimal and --thousands are both '.'" in bad.output
+
+
+# -- property -------------------------------------------------------------------------------
+
+
+def written(x: float, numbers: NumberFormat, grouped: bool) -> str:
+    """``x`` exactly as its shortest repr, in the declared format."""
+    text = format(Decimal(repr(x)), ",f" if grouped and numbers.thousands else "f")
+    return "".join({",": numbers.thousands or "", ".": numbers.decimal}.get(c, c) for c in text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(0, CEILING, allow_nan=False, allow_infinity=False), min_size=1, max_size=8
+    ),
+    numbers=st.sampled_from(FORMATS),
+    grouped=st.booleans(),
+)
+def test_any_number_written_in_the_declared_format_reads_back(
+    values: list[float], numbers: NumberFormat, grouped: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [
+            row(written(x, numbers, grouped), commodity=f"{i:08d}") for i, x in enumerate(values)
+        ]
+        store, report = load(Path(tmp), rows, numbers=numbers)
+        assert report.rows_rejected == 0, report.rejects
+        stored = dict(store.query("SELECT commodity, value FROM cells"))
+        assert [stored[f"{i:08d}"] for i in range(len(values))] == values
+        store.close()
