@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from entrepot.cli import app
 from entrepot.errors import InputError, SourceError
-from entrepot.ingest import readers
+from entrepot.ingest import delimited
 from entrepot.ingest.load import ingest
 from entrepot.ingest.readers import open_source
 from entrepot.store import Store
@@ -153,8 +153,8 @@ def test_reading_in_small_blocks_changes_nothing(
     ]
     assert good(whole)[11:13] == [(16, "00000012"), (18, "00000014")]
     for block, piece in ((97, 31), (400, 64), (1000, 1000)):
-        monkeypatch.setattr(readers, "BLOCK_BYTES", block)
-        monkeypatch.setattr(readers, "PIECE_BYTES", piece)
+        monkeypatch.setattr(delimited, "BLOCK_BYTES", block)
+        monkeypatch.setattr(delimited, "PIECE_BYTES", piece)
         assert read(path) == whole
 
 
