@@ -166,3 +166,16 @@ def test_as_of_names_a_load_or_a_date(loaded: Store, tmp_path: Path) -> None:
         load_as_of(loaded, "yesterday")
     with pytest.raises(NotInStoreError, match="No load had finished by 2000-01-01"):
         load_as_of(loaded, "2000-01-01")
+
+
+def test_a_load_reports_each_phase_and_its_rows(store: Store) -> None:
+    phases: list[str] = []
+    read: list[tuple[float, int]] = []
+    ingest(
+        store,
+        [RECORDS / "small.csv"],
+        phase=phases.append,
+        progress=lambda source, fraction, rows: read.append((fraction, rows)),
+    )
+    assert phases == ["hashing files", "checking the rows", "writing 8 rows", "committing"]
+    assert read[-1] == (1.0, 8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -148,13 +149,25 @@ def ingest(
     with open_store(store, create=True) as opened, progress_bar() as bar:
         tasks: dict[Path, Any] = {}
         detected: dict[str, str] = {}
+        started = time.monotonic()
+        phases: list[Any] = []
 
-        def on_progress(source: Any, fraction: float) -> None:
+        def on_progress(source: Any, fraction: float, rows: int) -> None:
             if source.detected:
                 detected[source.name] = source.detected
             if source.path not in tasks:
                 tasks[source.path] = bar.add_task(f"reading {source.path.name}", total=1.0)
-            bar.update(tasks[source.path], completed=fraction)
+            rate = rows / max(time.monotonic() - started, 1e-9)
+            bar.update(
+                tasks[source.path],
+                completed=fraction,
+                description=f"reading {source.path.name}: {rows:,} rows, {rate:,.0f} rows/s",
+            )
+
+        def on_phase(name: str) -> None:
+            if not phases:
+                phases.append(bar.add_task(name, total=None))
+            bar.update(phases[0], description=name)
 
         report = run_ingest(
             opened,
@@ -163,6 +176,7 @@ def ingest(
             period=month,
             strict=strict,
             progress=on_progress,
+            phase=on_phase,
             numbers=numbers,
             periods=accepted,
             mode=mode,

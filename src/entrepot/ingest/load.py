@@ -46,7 +46,10 @@ from .checks import (
 from .readers import Source, open_source
 from .safeguards import DEFAULT_MAX_SHRINK
 
-FileProgress = Callable[[Source, float], None]
+FileProgress = Callable[[Source, float, int], None]
+"""Called as a load reads: the source, the fraction of it read, the rows staged so far."""
+Phase = Callable[[str], None]
+"""Called as a load moves on: "hashing files", "checking N rows", "writing", "committing"."""
 SHOWN_REJECTS = 1000
 """Rejects kept on the report object; the store and the report file hold all of them."""
 
@@ -93,6 +96,7 @@ def ingest(
     period: Period | None = None,
     strict: bool = False,
     progress: FileProgress | None = None,
+    phase: Phase | None = None,
     numbers: NumberFormat | None = None,
     periods: PeriodRange | None = None,
     mode: str = "replace",
@@ -141,12 +145,15 @@ def ingest(
         if flows:
             report.superseded[str(path)] = sorted(flows)
     con = store.con
+    step = phase or (lambda _: None)
+    step("hashing files")
     files = safeguards.seen(paths)
     if not force:
         safeguards.check_files(con, files)
     try:
         with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
             _stage(con, sources, progress, _stage_sql(numbers, checks))
+            step("checking the rows")
             _check(con, checks)
             _fill_counts(con, report)
             if mode == "replace" and not force and not (strict and report.rows_rejected):
@@ -157,8 +164,10 @@ def ingest(
                 Reject(*row)
                 for row in con.execute(_REJECTS_SQL + f" LIMIT {SHOWN_REJECTS}").fetchall()
             ]
+            step(f"writing {report.rows_stored:,} rows")
             with store.transaction():
                 _commit(con, report, strict, mode, files)
+                step("committing")
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
         for name in ("_staging", "_text", "_duplicates", "_violations"):
@@ -218,10 +227,18 @@ def _stage(
         con.execute(statement)
     row = 0
     for source in sources:
-        on_progress = (lambda f, s=source: progress(s, f)) if progress else None
-        for batch in source.batches(on_progress):
+        read = [0.0]  # the reader's last fraction (it reads ahead of staging)
+
+        def note(fraction: float, read: list[float] = read) -> None:
+            read[0] = fraction
+
+        for batch in source.batches(note):
             _stage_batch(con, batch, source.name, row, stage_sql)
             row += batch.num_rows
+            if progress:
+                progress(source, read[0], row)
+        if progress:
+            progress(source, 1.0, row)
 
 
 def _stage_batch(

@@ -102,10 +102,13 @@ class Store:
             except duckdb.IOException as exc:
                 if "Could not set lock" not in str(exc):
                     raise
-                # Another process holds the file: a load or compile is writing it.
+                # Another process holds the file. Readers share it, so a reader is
+                # kept out only by a writer; a writer by anyone.
+                doing = "being written" if read_only else "in use"
                 raise StoreError(
-                    f"Store {self.path} is being written by another process (a load or a "
-                    "compile): try again when it has finished."
+                    f"Store {self.path} is {doing} by another process (a load or a compile"
+                    f"{'' if read_only else ', or a command reading it'}): try again when it "
+                    "has finished."
                 ) from None
         if not read_only:
             self._migrate()
