@@ -64,6 +64,17 @@ def csv_files() -> None:
             + b"2025-11,imports,84713000,TWN,900,laptops\n"
         ),
     )
+    # The same, with a ragged row after it: the damaged line is read the same way.
+    raw(
+        "enc_big5_beside_ragged.csv",
+        (
+            described.encode()
+            + b"2025-11,imports,85423190,CHN,1000,processors\n"
+            + "2025-11,imports,61091000,CHN,900,棉製T恤\n".encode("big5")
+            + b"2025-11,imports,84713000,TWN,900,laptops\n"
+            + b"2025-11,imports,84713000,TWN,50,ragged,extra\n"
+        ),
+    )
     raw(
         "enc_bad_utf8_byte.csv",
         (

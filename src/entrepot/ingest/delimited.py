@@ -277,7 +277,7 @@ class _CsvParser:
             )
         ):
             return UNCLOSED
-        if record.bad_byte is not None:
+        if record.bad_byte is not None and self._bad_text_read(record, width):
             if self.utf8:
                 return f"is not valid UTF-8 text at byte {record.bad_byte + 1}"
             return f"is not valid {self.label} text"
@@ -287,6 +287,15 @@ class _CsvParser:
             n = len(record.cells)
             return f"has {n} field{'s' if n != 1 else ''} where the header has {width}"
         return None
+
+    def _bad_text_read(self, record: _Record, width: int) -> bool:
+        """Whether the record's bytes that are not text lie in a column the load reads (or
+        its fields cannot be told apart). Columns it does not read are never read, by Arrow
+        either, so their bytes do not matter."""
+        cells = record.cells
+        if cells is None or len(cells) != width:
+            return True
+        return any(_escaped(cells[p]) for p in self.positions)
 
     def _record(self, lines: list[bytes], i: int, strict: bool = False) -> _Record:
         """The record starting on line ``i``, however many lines it takes."""
@@ -315,6 +324,11 @@ class _CsvParser:
 
 
 UNCLOSED = "has an unclosed quote"
+
+
+def _escaped(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not text (kept as lone surrogates)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
