@@ -73,7 +73,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    7
+    8
     """
 
     def __init__(
