@@ -1,0 +1,63 @@
+"""Seasonal adjustment with the real X-13ARIMA-SEATS binary (and STL when it cannot fit)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from entrepot.analysis.holidays import regressor
+from entrepot.analysis.seasonal import adjust
+from entrepot.errors import InputError
+
+FACTORS = [0.9, 0.85, 1.0, 1.02, 1.05, 1.03, 1.04, 1.06, 1.05, 1.08, 1.1, 0.97]
+
+
+def built(start: str, end: str, *, lny_effect: float, seed: int = 1) -> pd.Series:
+    """Growth × fixed monthly factors × a Lunar New Year effect × 1% noise."""
+    periods = pd.period_range(start, end, freq="M")
+    rng = np.random.default_rng(seed)
+    season = np.array([FACTORS[p.month - 1] for p in periods])
+    holiday = np.exp(lny_effect * regressor(periods).to_numpy())
+    trend = 100 * np.exp(0.004 * np.arange(len(periods)))
+    return pd.Series(trend * season * holiday * np.exp(rng.normal(0, 0.01, len(periods))), periods)
+
+
+def test_x13_removes_known_seasonality_and_finds_the_lunar_new_year() -> None:
+    series = built("2012-01", "2025-12", lny_effect=-0.3)
+    result = adjust(series)
+    assert result.method == "x13"
+    assert result.model.startswith("(") and result.model != "unknown"
+    # X-13's own test finds no seasonality left in the adjusted series.
+    assert result.residual_qs is not None and result.residual_qs[1] > 0.05
+    # The holiday effect built in (-0.3 on logs) is found, and it is significant.
+    assert result.regressors["lunar_new_year"] < -10
+    # The adjusted series keeps the trend and loses the monthly factors: January's dip
+    # (0.9 against December's 0.97) is gone.
+    jan, dec = result.series[pd.Period("2025-01", "M")], result.series[pd.Period("2024-12", "M")]
+    assert jan / dec == pytest.approx(np.exp(0.004), abs=0.03)
+    assert result.series.index.equals(series.index)
+
+
+def test_a_series_without_the_holiday_gives_no_significant_regressor() -> None:
+    result = adjust(built("2012-01", "2025-12", lny_effect=0.0, seed=3))
+    assert result.method == "x13"
+    assert abs(result.regressors.get("lunar_new_year", 0.0)) < 3
+
+
+def test_two_years_are_adjusted_by_stl_and_say_why() -> None:
+    series = built("2024-01", "2025-12", lny_effect=0.0)
+    result = adjust(series)
+    assert result.method == "stl" and result.model == "STL(period=12, robust)"
+    assert result.notes == ("24 months are fewer than the 36 X-13 needs",)
+    assert len(result.series) == 24 and (result.series > 0).all()
+
+
+def test_bad_series_are_refused() -> None:
+    with pytest.raises(InputError, match="at least 24 months"):
+        adjust(built("2025-01", "2025-12", lny_effect=0.0))
+    gap = built("2012-01", "2025-12", lny_effect=0.0).drop(pd.Period("2020-05", "M"))
+    with pytest.raises(InputError, match="every month from 2012-01 to 2025-12; 1 are missing"):
+        adjust(gap)
+    with pytest.raises(InputError, match="indexed by monthly periods"):
+        adjust(pd.Series([1.0, 2.0]))
