@@ -8,8 +8,8 @@ as the Census Bureau's ``genhol`` does: for each month, the share of the holiday
 share of that calendar month over the years of the table, so that the regressor carries
 only the movement of the holiday and none of the ordinary seasonality.
 
-The dates are those of the Chinese lunisolar calendar, 1990–2035 (checked in the tests
-against an independent calendar computation).
+The dates are those of the Chinese lunisolar calendar, 1990–2035, as Hong Kong's public
+holidays observe them (the tests check them against published holiday dates).
 """
 
 from __future__ import annotations
