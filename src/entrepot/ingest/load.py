@@ -49,7 +49,7 @@ from .safeguards import DEFAULT_MAX_SHRINK
 FileProgress = Callable[[Source, float, int], None]
 """Called as a load reads: the source, the fraction of it read, the rows staged so far."""
 Phase = Callable[[str], None]
-"""Called as a load moves on: "hashing files", "checking N rows", "writing", "committing"."""
+"""Called as a load moves on: "hashing files", "checking the rows", "writing N rows", "committing"."""
 SHOWN_REJECTS = 1000
 """Rejects kept on the report object; the store and the report file hold all of them."""
 

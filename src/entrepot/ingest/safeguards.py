@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import LoadRefused
+from ..errors import LoadRefused, SourceError
 from ..periods import Period
 from ..store import loads
 from ..store.loads import FileSeen
@@ -33,9 +33,12 @@ def seen(paths: Sequence[Path]) -> list[FileSeen]:
     found = []
     for path in paths:
         digest = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be read: {exc.strerror or exc}.") from exc
         found.append(FileSeen(str(path), digest.hexdigest(), path.stat().st_size))
     return found
 

@@ -396,8 +396,10 @@ def stored_totals(
             f"""SELECT n.period, n.flow, o.value, n.value
             FROM (SELECT {prefix}period AS period, {prefix}flow AS flow,
                          sum({prefix}value) AS value FROM {rows} GROUP BY ALL) n
-            JOIN (SELECT period, flow, sum(value) AS value FROM cells GROUP BY ALL) o
-                USING (period, flow)
+            JOIN (SELECT period, flow, sum(value) AS value FROM cells
+                  WHERE (period, flow) IN (SELECT DISTINCT {prefix}period, {prefix}flow
+                                           FROM {rows})
+                  GROUP BY ALL) o USING (period, flow)
             ORDER BY n.period, n.flow"""
         ).fetchall()
     ]
