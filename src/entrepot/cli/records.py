@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from ..analysis.numbers import records
 from ..errors import InputError, MappingError, RejectedRowsError
@@ -250,14 +251,18 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
         )
         return
     shown = table(
-        "Loads", ("load", "finished", "mode", "files"), ("read", "stored", "rejected", "HK$")
+        "Loads",
+        ("load", "finished", "mode", "files"),
+        ("read", "stored", "rejected", "HK$"),
+        names="files",
     )
     for r in loads.itertuples(index=False):
         shown.add_row(
             str(r.load_id),
             f"{r.finished:%Y-%m-%d %H:%M}",
             str(r.mode or "replace"),
-            str(r.files),
+            # Long paths fold onto more lines rather than squeezing the figures out.
+            Text(str(r.files), overflow="fold"),
             f"{r.rows_read:,}",
             f"{r.rows_stored:,}",
             f"{r.rows_rejected:,}",
