@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,22 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference data {path} is not available")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The default sample, ingested and compiled (every breakdown), shared by the session's
+    tests: read it, never write to it."""
+    from entrepot import duckdb_backend, ingest_files, load_classifications
+    from entrepot.analysis.compilations import compile_store
+    from entrepot.sample import generate
+
+    out = tmp_path_factory.mktemp("sample")
+    result = generate(out)
+    store = Store(out / "sample.duckdb")
+    load_classifications(store, [result.classifications])
+    report = ingest_files(store, result.records)
+    assert report.rows_rejected == 0 and report.rows_stored == result.rows
+    compile_store(store, duckdb_backend(store))
+    yield store
+    store.close()

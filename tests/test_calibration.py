@@ -7,29 +7,13 @@ computed here from the generated records through ingest and summary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from entrepot import Period, Store, duckdb_backend, ingest_files, load_classifications, summary
-from entrepot.analysis.compilations import compile_store, index_rows
+from entrepot import Period, Store, duckdb_backend, summary
+from entrepot.analysis.compilations import index_rows
 from entrepot.analysis.summary import breakdown
-from entrepot.sample import generate
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    out = tmp_path_factory.mktemp("sample")
-    result = generate(out)
-    store = Store(out / "sample.duckdb")
-    load_classifications(store, [result.classifications])
-    report = ingest_files(store, result.records)
-    assert report.rows_rejected == 0 and report.rows_stored == result.rows
-    compile_store(store, duckdb_backend(store), breakdowns=("total", "partner"))
-    yield store
-    store.close()
 
 
 def level(value: float, published_bn: float) -> None:
