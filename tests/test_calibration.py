@@ -106,3 +106,33 @@ def test_2025_export_volume(sample_store: Store) -> None:
     (y2024, v2024), (y2025, v2025) = mean
     assert (y2024, y2025) == (2024, 2025)
     growth((v2025 / v2024 - 1) * 100, 12.8)
+
+
+def test_seasonally_adjusted_three_months_to_december_2025(sample_store: Store) -> None:
+    """The office's seasonally adjusted comparison: Oct–Dec 2025 against Jul–Sep 2025,
+    published as exports +5.2% and imports +6.7%; X-13 over the sample's 36 months."""
+    import pandas as pd
+
+    from entrepot.analysis.seasonal import adjust
+
+    flows = {"total_exports": ("domestic_exports", "re_exports"), "imports": ("imports",)}
+    published = {"total_exports": 5.2, "imports": 6.7}
+    for measure, parts in flows.items():
+        totals = sample_store.frame(
+            "SELECT period, sum(value) AS value FROM cells "
+            "WHERE flow::VARCHAR IN (SELECT unnest(?)) GROUP BY period ORDER BY period",
+            [list(parts)],
+        )
+        months = pd.PeriodIndex([f"{p // 100}-{p % 100:02d}" for p in totals.period], freq="M")
+        assert (months[0], months[-1], len(months)) == (
+            pd.Period("2023-01", "M"),
+            pd.Period("2025-12", "M"),
+            36,
+        )
+        result = adjust(pd.Series(totals.value.to_numpy(), index=months))
+        assert result.method == "x13", result.notes
+        sa = result.series
+        recent = sa[pd.Period("2025-10", "M") : pd.Period("2025-12", "M")].mean()
+        before = sa[pd.Period("2025-07", "M") : pd.Period("2025-09", "M")].mean()
+        got = (recent / before - 1) * 100
+        assert got == pytest.approx(published[measure], abs=1.0), (measure, result.model)

@@ -158,19 +158,24 @@ CALIBRATION = Calibration(
                 ("2024-09", 0.055),
                 ("2024-11", 0.03),
                 ("2024-12", 0.035),
-                ("2025-01", 0.08),
+                ("2025-01", 0.061),
                 ("2025-02", 0.08),
                 ("2025-03", 0.173),
                 ("2025-05", 0.148),
                 ("2025-06", 0.123),
-                ("2025-08", 0.148),
+                # Steers the seasonally adjusted Oct–Dec 2025 exports +5.2% on Jul–Sep.
+                ("2025-08", 0.125),
+                ("2025-09", 0.1425),
                 ("2025-10", 0.178),
                 ("2025-11", 0.188),
                 ("2025-12", 0.261),
             )
         ),
         seasonal=_SEASONAL_EXPORTS,
-        holiday_loss=0.2,
+        # With the January 2025 knot, steers January 2025 exports +1%; small enough that X-13's
+        # Lunar New Year regressor takes the holiday, which the seasonally adjusted Oct–Dec
+        # 2025 exports +5.2% on Jul–Sep rest on.
+        holiday_loss=0.15,
     ),
     imports=FlowPath(
         # Steers December 2025 imports, HK$576.0 bn, and the 2025 deficit (7.9% of imports).
@@ -186,17 +191,19 @@ CALIBRATION = Calibration(
                 ("2024-09", 0.05),
                 ("2024-11", 0.03),
                 ("2024-12", 0.04),
-                ("2025-01", 0.07),
+                ("2025-01", 0.051),
                 ("2025-03", 0.162),
                 ("2025-06", 0.122),
-                ("2025-09", 0.162),
+                # Steers the seasonally adjusted Oct–Dec 2025 imports +6.7% on Jul–Sep.
+                ("2025-09", 0.145),
                 ("2025-10", 0.17),
                 ("2025-11", 0.181),
                 ("2025-12", 0.306),
             )
         ),
         seasonal=_SEASONAL_IMPORTS,
-        holiday_loss=0.2,
+        # Steers the seasonally adjusted Oct–Dec 2025 imports +6.7% on Jul–Sep, as for exports.
+        holiday_loss=0.15,
     ),
     # Steers domestic exports at about 1% of total exports.
     domestic_share=Knots((("2023-01", 0.012), ("2025-12", 0.0095))),

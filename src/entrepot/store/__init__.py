@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..backends import engine_errors
-from ..errors import NotInStoreError, StoreError
+from ..errors import InputError, NotInStoreError, StoreError
 from ..periods import Period, describe_span
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -32,6 +32,9 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 spill to disk (beside the store) instead of crowding out everything else. The process
 needs about 1 GB more (Python, results, what DuckDB keeps outside its buffer pool): a full
 compile of 20 M rows peaks under 3 GB."""
+
+DEFAULT_CURRENCY = "HK$"
+"""The currency of a store that was not told otherwise (the office's files are in HK$)."""
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "default_store_path"]
 
@@ -73,7 +76,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    8
+    9
     """
 
     def __init__(
@@ -171,6 +174,34 @@ class Store:
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
                 )
+
+    # -- properties ------------------------------------------------------------------
+    @property
+    def currency(self) -> str:
+        """The currency of the store's values, set when the first data arrive (default
+        :data:`DEFAULT_CURRENCY`); every figure is shown in it.
+
+        >>> Store(":memory:").currency
+        'HK$'
+        """
+        value = self.scalar("SELECT value FROM meta WHERE key = 'currency'")
+        return str(value) if value else DEFAULT_CURRENCY
+
+    def set_currency(self, currency: str) -> None:
+        """Record the store's currency. A store holding cells keeps the one it has: values
+        in two currencies cannot be added up."""
+        currency = currency.strip()
+        if not currency:
+            raise InputError("A currency needs a name, e.g. HK$ or US$.")
+        if currency == self.currency:
+            return
+        if self.scalar("SELECT count(*) FROM cells"):
+            raise InputError(
+                f"Store {self.path} holds values in {self.currency}: data in {currency} "
+                "belong in a store of their own."
+            )
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('currency', ?)", [currency])
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -122,6 +122,21 @@ MIGRATIONS: list[list[Step]] = [
         """CREATE TABLE load_files (
             load_id BIGINT, file VARCHAR, sha256 VARCHAR, bytes BIGINT)""",
     ],
+    # 9: seasonally adjusted series, each with what it adjusts (flow, measure, breakdown,
+    # key, filters, and the whole description as canonical JSON), the options, a hash of
+    # the exact input (periods and values) and how X-13 (or STL) made it, so that asking
+    # again for the same series of the same input reads it instead of adjusting again.
+    [
+        """CREATE TABLE adjusted_series (
+            adjustment_id BIGINT PRIMARY KEY, created TIMESTAMP, flow VARCHAR,
+            measure VARCHAR, breakdown VARCHAR, key VARCHAR, filters VARCHAR,
+            what VARCHAR NOT NULL, options VARCHAR NOT NULL, input_hash VARCHAR NOT NULL,
+            first_period INTEGER, last_period INTEGER, method VARCHAR, model VARCHAR,
+            regressors VARCHAR, residual_qs DOUBLE, residual_qs_pvalue DOUBLE,
+            notes VARCHAR)""",
+        """CREATE TABLE adjusted_values (
+            adjustment_id BIGINT, period INTEGER, original DOUBLE, adjusted DOUBLE)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
