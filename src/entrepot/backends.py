@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from ibis.formats.pandas import PandasData
 
+from .compute.filters import Filters, apply
 from .errors import BackendError, EntrepotError, MissingExtraError
 from .schema import choice
 
@@ -72,8 +73,18 @@ class Backend:
     views: dict[str, str] = field(default_factory=dict)
     """Tables read from another relation: ``cells`` from the cells as they stood after a
     load (``--as-of``)."""
+    filters: Filters = field(default_factory=Filters)
+    """The cells every query reads (``--partner``, ``--commodity``…): the rest is unseen."""
+
+    def filtered(self, filters: Filters) -> Backend:
+        """This engine with its cells limited to ``filters``."""
+        return replace(self, filters=filters)
 
     def table(self, name: str) -> ibis.Table:
+        if name == "cells" and self.filters:
+            needs_sitc = any(c.system == "sitc" for c in self.filters.commodity)
+            sitc = self.table("commodity_sitc") if needs_sitc else None
+            return apply(replace(self, filters=Filters()).table("cells"), self.filters, sitc)
         name = self.views.get(name, name)
         with engine_errors(f"Reading table {name!r} from {self.name}"):
             existing = self.con.list_tables()

@@ -50,9 +50,16 @@ INDEX_FLOWS: tuple[str, ...] = (*MEASURES, "terms_of_trade")
 """What the index queries answer for: the measures, and terms of trade (export unit value
 index ÷ import unit value index)."""
 
-BREAKDOWNS: tuple[str, ...] = ("total", "section", "division", "group", "partner", "region", "mode")
+BREAKDOWNS: tuple[str, ...] = (
+    "total", "section", "division", "group", "chapter", "partner", "region", "origin", "mode",
+)  # fmt: skip
 """How values and indices are broken down: the whole flow (``total``), SITC section (1
-digit), division (2) and group (3), partner, its region, and transport mode."""
+digit), division (2) and group (3), HS chapter (the commodity's first two digits), partner,
+its region, country of origin (of re-exports; "not stated" elsewhere), and transport mode."""
+
+COMPILED_BREAKDOWNS: tuple[str, ...] = tuple(b for b in BREAKDOWNS if b != "origin")
+"""What a compilation compiles unless told otherwise. Origin is not a key of the elementary
+cell, so indices by origin need cells keyed by it (``compile --cell-keys origin``)."""
 
 MODES: tuple[str, ...] = ("air", "land", "sea", "river", "other")
 """Transport modes. A record may leave the mode unstated (the office's detailed files do)."""

@@ -32,7 +32,7 @@ def test_compile_reports_what_it_stored(filled_store: Path) -> None:
     assert out == (
         f"Compilation 1: fisher, overlap linking, reference year 2024 = 100 (the last complete "
         f"year before the latest), 2023-01 to 2025-12; {rows:,} series rows for total, section, "
-        f"division, group, partner, region, mode; 1 relatives trimmed as outliers ({share:.2%} "
+        f"division, group, chapter, partner, region, mode; 1 relatives trimmed as outliers ({share:.2%} "
         "of trade value)."
     )
     assert f"({share:.2%}" == "(5.73%"
@@ -281,8 +281,8 @@ def test_indices_unknown_flow_and_breakdown(compiled_store: Path) -> None:
         "re_exports, imports, terms_of_trade."
     )
     assert error_of(*args, "--by", "hs") == (
-        "error: Unknown breakdown 'hs'; choose one of total, section, division, group, partner, "
-        "region, mode."
+        "error: Unknown breakdown 'hs'; choose one of total, section, division, group, chapter, "
+        "partner, region, origin, mode."
     )
 
 

@@ -66,8 +66,8 @@ def test_summary_errors_are_one_line(small_store: Path, tmp_path: Path) -> None:
         "--store", small_store, "summary", "--period", "2026-01"
     )
     assert error_of("--store", small_store, "summary", "--period", "2025-12", "--by", "hs") == (
-        "error: Unknown breakdown 'hs'; choose one of total, section, division, group, partner, "
-        "region, mode."
+        "error: Unknown breakdown 'hs'; choose one of total, section, division, group, chapter, "
+        "partner, region, origin, mode."
     )
     assert (
         error_of("--store", small_store, "summary", "--period", "2025-12", "--backend", "polars")

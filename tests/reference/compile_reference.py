@@ -65,10 +65,10 @@ import pandas as pd
 FLOWS = ("imports", "domestic_exports", "re_exports")
 EXPORT_FLOWS = ("domestic_exports", "re_exports")
 MEASURES = ("total_exports", "domestic_exports", "re_exports", "imports")
-PLAIN_BREAKDOWNS = ("total", "section", "division", "group", "partner", "region")
+PLAIN_BREAKDOWNS = ("total", "section", "division", "group", "chapter", "partner", "region")
 CELL = ["flow", "commodity", "partner", "unit"]
 NODE = ["measure", "breakdown", "key"]
-ATTRIBUTES = ["section", "division", "group", "class_group", "region"]
+ATTRIBUTES = ["section", "division", "group", "chapter", "class_group", "region"]
 
 SERIES_COLUMNS = [
     "measure",
@@ -138,6 +138,7 @@ def prepare(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     for name, digits in (("section", 1), ("division", 2), ("group", 3)):
         cells[name] = sitc.str[:digits].fillna("unclassified")
     cells["class_group"] = sitc.str[:3]  # null: no fences, no class mean
+    cells["chapter"] = cells["commodity"].str[:2]  # HS chapter
     regions = {}
     table = frames.get("partners")
     if table is not None:

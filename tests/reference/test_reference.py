@@ -247,6 +247,7 @@ def test_generated_series_hold_together(generated: tuple[pd.DataFrame, pd.DataFr
         "section",
         "division",
         "group",
+        "chapter",
         "partner",
         "region",
         "mode",

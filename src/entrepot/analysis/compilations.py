@@ -32,10 +32,11 @@ from ..compute.trade_indices import (
 from ..compute.unit_values import Outliers, homogeneity, unpriced
 from ..errors import InputError, NotInStoreError
 from ..periods import Period, describe_span
-from ..schema import BREAKDOWNS, INDEX_FLOWS, choice
+from ..schema import BREAKDOWNS, COMPILED_BREAKDOWNS, INDEX_FLOWS, choice
 from ..store import Store
 from ..store import compilations as stored
 from .numbers import optional_float, optional_int, records
+from .streaks import growth_streak, published  # noqa: F401 (published: re-exported)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def compile_store(
     linking: str = "overlap",
     cell_keys: Sequence[str] = (),
     min_coverage: float = 0.5,
-    breakdowns: Sequence[str] = BREAKDOWNS,
+    breakdowns: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
     as_of: int | None = None,
 ) -> CompileReport:
@@ -129,7 +130,64 @@ def compile_store(
         cell_keys=tuple(cell_keys),
         min_coverage=min_coverage,
     ).checked()
+    if breakdowns is None:  # by origin too when origin is a key of the cell
+        breakdowns = COMPILED_BREAKDOWNS + (("origin",) if "origin" in cell_keys else ())
     breakdowns = tuple(dict.fromkeys(choice(b, BREAKDOWNS, "breakdown") for b in breakdowns))
+    compiled = compile_series(backend, method, breakdowns, progress=progress)
+    frames, trimmed = compiled.frames, compiled.trimmed
+    compile_id = stored.save_compilation(
+        store,
+        backend=backend.name,
+        formula=method.formula,
+        reference_year=method.reference_year,
+        options={**_options(method, breakdowns), "as_of": as_of},
+        store_loads=as_of,
+        series=frames,
+        trims=trimmed,
+        homogeneity=compiled.homogeneity,
+    )
+    # Share of all trade value (every flow and month) in trimmed relatives.
+    traded = float(backend.execute(backend.table("cells").value.sum()) or 0.0)
+    trimmed_value = pc.sum(trimmed["v1"]).as_py() if len(trimmed) else 0.0
+    share = float(trimmed_value / traded) if traded else 0.0
+    total = pd.concat(frames, ignore_index=True)
+    nodes = total.drop_duplicates(["measure", "breakdown", "key"])
+    thin_nodes = sum(thin(optional_float(m)) for m in nodes.volume_ref_mean)
+    return CompileReport(
+        compile_id,
+        method,
+        breakdowns,
+        len(total),
+        len(trimmed),
+        share,
+        (min(periods), max(periods)),
+        {str(r.reason): (int(r.cells), float(r.value)) for r in compiled.unpriced.itertuples()},
+        thin_nodes,
+    )
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compilation's results before they are stored."""
+
+    frames: list[pd.DataFrame]
+    """Each breakdown's series (:data:`~entrepot.compute.trade_indices.SERIES_COLUMNS`
+    with ``breakdown``)."""
+    trimmed: Any
+    """The trimmed relatives, as Arrow."""
+    homogeneity: pd.DataFrame
+    unpriced: pd.DataFrame
+
+
+def compile_series(
+    backend: Backend,
+    method: Method,
+    breakdowns: Sequence[str],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> Compiled:
+    """Every breakdown's index series of the backend's cells (as filtered), in memory: the
+    relatives once, then each breakdown a grouped sum of them."""
     step = progress or (lambda _: None)
     tables = {n: backend.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")}
     cells, classification = tables["cells"], (tables["commodity_sitc"], tables["sitc"])
@@ -180,35 +238,22 @@ def compile_store(
         missing = backend.execute(unpriced(cells, units))
     finally:
         release(list(made))
-    compile_id = stored.save_compilation(
-        store,
-        backend=backend.name,
-        formula=method.formula,
-        reference_year=method.reference_year,
-        options={**_options(method, breakdowns), "as_of": as_of},
-        store_loads=as_of,
-        series=frames,
-        trims=trimmed,
-        homogeneity=homog,
-    )
-    # Share of all trade value (every flow and month) in trimmed relatives.
-    traded = float(backend.execute(backend.table("cells").value.sum()) or 0.0)
-    trimmed_value = pc.sum(trimmed["v1"]).as_py() if len(trimmed) else 0.0
-    share = float(trimmed_value / traded) if traded else 0.0
-    total = pd.concat(frames, ignore_index=True)
-    nodes = total.drop_duplicates(["measure", "breakdown", "key"])
-    thin_nodes = sum(thin(optional_float(m)) for m in nodes.volume_ref_mean)
-    return CompileReport(
-        compile_id,
-        method,
-        breakdowns,
-        len(total),
-        len(trimmed),
-        share,
-        (min(periods), max(periods)),
-        {str(r.reason): (int(r.cells), float(r.value)) for r in missing.itertuples()},
-        thin_nodes,
-    )
+    return Compiled(frames, trimmed, homog, missing)
+
+
+def method_of(store: Store, compile_id: int) -> Method:
+    """The method a stored compilation used, to compile filtered cells the same way."""
+    options = stored.compilation_options(store, compile_id)
+    outliers = options.get("outliers") or {}
+    return Method(
+        reference_year=stored.compilation_reference_year(store, compile_id),
+        formula=stored.compilation_formula(store, compile_id),
+        linking=options.get("linking", "overlap"),
+        outliers=Outliers(**outliers),
+        imputation=options.get("imputation", "class_mean"),
+        cell_keys=tuple(options.get("cell_keys", ())),
+        min_coverage=options.get("min_coverage", 0.5),
+    ).checked()
 
 
 def _options(method: Method, breakdowns: Sequence[str]) -> dict[str, Any]:
@@ -319,9 +364,11 @@ def index_rows(
     flow: str = "total_exports",
     by: str = "total",
     as_of: int | None = None,
+    backend: Backend | None = None,
 ) -> list[IndexRow]:
     """The compiled figures of ``period`` for each key of a breakdown, largest value first
-    (with ``as_of``, as compiled from the cells as they stood after that load).
+    (with ``as_of``, as compiled from the cells as they stood after that load; with a
+    ``backend`` whose cells are filtered, compiled from those cells with the same method).
 
     ``flow`` is one of :data:`~entrepot.schema.INDEX_FLOWS` (the flows, total exports and
     terms of trade); ``by`` one of :data:`~entrepot.schema.BREAKDOWNS`.
@@ -330,7 +377,13 @@ def index_rows(
     by = choice(by, BREAKDOWNS, "breakdown")
     compile_id = compiled_month(store, period, as_of)
     formula = stored.compilation_formula(store, compile_id)
-    frame = stored.series_upto(store, compile_id, flow, by, period.key)
+    if backend is not None and backend.filters:
+        # Filtered cells are compiled as the stored compilation was, not stored.
+        frame = compile_series(backend, method_of(store, compile_id), [by]).frames[0]
+        frame = frame[(frame.measure == flow) & (frame.period <= period.key)]
+        frame = frame.sort_values(["key", "period"])
+    else:
+        frame = stored.series_upto(store, compile_id, flow, by, period.key)
     rows = []
     for (key, label), group in frame.groupby(["key", "label"], sort=False):
         now = group[group.period == period.key]
@@ -365,30 +418,6 @@ NUMBERS: tuple[str, ...] = (
     "price_ytd_pct", "volume_ytd_pct", "price_coverage", "volume_ref_mean",
 )  # fmt: skip
 """The stored columns an :class:`IndexRow` carries as they are."""
-
-
-def published(rate: float) -> float:
-    """A rate as published: rounded to one decimal (so +0.04% is +0.0%, not growth)."""
-    return float(f"{rate:.1f}")
-
-
-def growth_streak(series: pd.DataFrame, period: Period) -> tuple[int, bool]:
-    """Consecutive months up to ``period`` whose published year-on-year volume change is
-    positive, and whether the month before them has no published rate (so the streak is
-    "at least" that long).
-
-    Months are counted by calendar (a missing month ends the streak), not by rows.
-    """
-    growth = dict(zip(series.period.astype(int), series.volume_yoy_pct, strict=True))
-    streak, month = 0, period
-    while True:
-        g = optional_float(growth.get(month.key))
-        if g is None:
-            return streak, streak > 0
-        if published(g) <= 0:
-            return streak, False
-        streak += 1
-        month = month.shift(-1)
 
 
 @dataclass(frozen=True)

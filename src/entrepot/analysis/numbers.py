@@ -40,3 +40,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def plain(value: Any) -> Any:
+    """``value`` (dicts, lists and tuples of numbers and text, at any depth) JSON-ready:
+    NaN and infinities None, numpy scalars Python ones."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    value = _plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -75,6 +75,24 @@ class Summary:
             "year_to_date": self.year_to_date.as_dict(),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per measure and the balance: the month and the year to date."""
+        rows = []
+        for m in (*MEASURES, "balance"):
+            month, ytd = self.month, self.year_to_date
+            rows.append(
+                {
+                    "period": str(self.period),
+                    "measure": m,
+                    "month": month.balance if m == "balance" else month.values[m],
+                    "month_yoy_pct": None if m == "balance" else month.yoy_pct[m],
+                    "year_to_date": ytd.balance if m == "balance" else ytd.values[m],
+                    "year_to_date_yoy_pct": None if m == "balance" else ytd.yoy_pct[m],
+                    "ytd_months": self.ytd_months,
+                }
+            )
+        return pd.DataFrame(rows)
+
 
 def _stored_periods(backend: Backend) -> list[int]:
     cells = backend.table("cells")
@@ -160,3 +178,18 @@ def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
         key=lambda row: (-row.month.values["total_exports"], -row.month.values["imports"], row.key)
     )
     return rows
+
+
+def rows_frame(rows: list[SummaryRow]) -> pd.DataFrame:
+    """Breakdown rows as a flat table: key, name, then each measure's month and year to
+    date with their changes."""
+    out = []
+    for r in rows:
+        row: dict[str, Any] = {"key": r.key, "name": r.label}
+        for m in MEASURES:
+            row[m] = r.month.values[m]
+            row[f"{m}_yoy_pct"] = r.month.yoy_pct[m]
+            row[f"{m}_ytd"] = r.year_to_date.values[m]
+            row[f"{m}_ytd_yoy_pct"] = r.year_to_date.yoy_pct[m]
+        out.append(row)
+    return pd.DataFrame(out)

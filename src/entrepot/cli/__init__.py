@@ -10,7 +10,28 @@ the application and the shared options, :mod:`.render` the formatting.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on ``app``.
-from . import classifications, compilations, index_numbers, records, sample, values
+from . import (
+    classifications,
+    compilations,
+    facts,
+    index_numbers,
+    profile,
+    records,
+    sample,
+    series,
+    values,
+)
 from .app import app
 
-__all__ = ["app", "classifications", "compilations", "index_numbers", "records", "sample", "values"]
+__all__ = [
+    "app",
+    "classifications",
+    "compilations",
+    "facts",
+    "index_numbers",
+    "profile",
+    "records",
+    "sample",
+    "series",
+    "values",
+]

@@ -58,7 +58,10 @@ StoreOption = Annotated[
 ]
 TopOption = Annotated[int, typer.Option(min=1, help="Rows to show in each table.")]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON instead of tables (HK$, unrounded %).")
+    bool,
+    typer.Option(
+        "--json", help="Print JSON instead of tables (values in the store's currency, unrounded %)."
+    ),
 ]
 
 
@@ -167,3 +170,75 @@ def as_of_load(store: Store, as_of: str | None) -> int | None:
 def one_of(choices: Iterable[str]) -> str:
     """Help text listing an option's choices."""
     return "One of: " + ", ".join(choices) + " (any case)."
+
+
+PartnerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--partner",
+        help="Only these partners: codes or a group of them (a region such as Asia); "
+        "repeat or comma-separate.",
+        show_default="all",
+    ),
+]
+CommodityOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--commodity",
+        help="Only these commodities: HS prefixes (8471, hs:84) or SITC ones (sitc:77).",
+        show_default="all",
+    ),
+]
+OriginOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin", help="Only re-exports of these origins: codes or groups.", show_default="all"
+    ),
+]
+ModeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--mode",
+        help="Only these modes: air, land, sea, river, other, 'not stated'.",
+        show_default="all",
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help="table, json, csv, parquet or xlsx (the last two need --out)."),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", help="Write to this file instead of the terminal.", show_default="the terminal"
+    ),
+]
+
+
+def query_engine(
+    name: str,
+    store: Store,
+    as_of: int | None = None,
+    *,
+    partner: list[str] | None = None,
+    commodity: list[str] | None = None,
+    origin: list[str] | None = None,
+    mode: list[str] | None = None,
+) -> Backend:
+    """:func:`connect_engine` with its cells limited to the filter options given."""
+    from ..analysis.filters import resolve
+
+    engine = connect_engine(name, store, as_of)
+    filters = resolve(
+        engine,
+        partner=partner or (),
+        commodity=commodity or (),
+        origin=origin or (),
+        mode=mode or (),
+    )
+    return engine.filtered(filters) if filters else engine
+
+
+def output_format(fmt: str, as_json: bool) -> str:
+    """``--json`` is ``--format json``."""
+    return "json" if as_json else fmt

@@ -19,7 +19,13 @@ from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
 from .app import (
     AsOfOption,
+    CommodityOption,
+    FormatOption,
     JsonOption,
+    ModeOption,
+    OriginOption,
+    OutOption,
+    PartnerOption,
     StoreOption,
     TopOption,
     app,
@@ -28,9 +34,12 @@ from .app import (
     friendly,
     one_of,
     open_store,
+    output_format,
+    query_engine,
 )
 from .render import (
     console,
+    emit,
     key_cells,
     keyed_table,
     money,
@@ -156,8 +165,15 @@ def indices(
             help="Add the direct comparison with the same month a year earlier (a diagnostic).",
         ),
     ] = False,
+    partner: PartnerOption = None,
+    commodity: CommodityOption = None,
+    origin: OriginOption = None,
+    mode: ModeOption = None,
     top: TopOption = 15,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
     as_json: JsonOption = False,
+    backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -171,30 +187,53 @@ def indices(
     minimum; "*" a volume index averaging outside 95–105 over the reference year (too thin
     to publish). imputed: cells given their SITC group's mean relative. direct: the direct
     comparison with the same month a year earlier (--direct-yoy). --json gives every rate.
+    With filters (--partner, --commodity…), the filtered cells are compiled with the
+    stored compilation's method (not stored).
     """
     from ..analysis.compilations import index_rows
 
     month = Period.parse(period)
     change = choice(change, tuple(CHANGES), "change")
     with open_store(store, read_only=True) as opened:
-        rows = index_rows(opened, month, flow=flow, by=by, as_of=as_of_load(opened, as_of))
-    if as_json:
-        print_json([r.as_dict() for r in rows])
-        return
-    if not rows:
-        console.print(f"No {flow} series by {by} in {month}.")
-        return
-    flow, by = rows[0].flow, rows[0].breakdown
-    what = FLOW_LABELS[flow] + ("" if by == "total" else f" by {by}")
-    _print_index_rows(
-        f"{what}, {month}: {CHANGES[change]} changes", by, rows[:top], change, direct_yoy
+        load = as_of_load(opened, as_of)
+        engine = query_engine(
+            backend, opened, load, partner=partner, commodity=commodity, origin=origin, mode=mode
+        )
+        rows = index_rows(opened, month, flow=flow, by=by, as_of=load, backend=engine)
+        currency = opened.currency
+
+    def show() -> None:
+        if not rows:
+            console.print(f"No {flow} series by {by} in {month}.")
+            return
+        what = FLOW_LABELS[rows[0].flow] + ("" if by == "total" else f" by {rows[0].breakdown}")
+        if engine.filters:
+            what += f" ({engine.filters.describe()})"
+        _print_index_rows(
+            f"{what}, {month}: {CHANGES[change]} changes",
+            rows[0].breakdown,
+            rows[:top],
+            change,
+            direct_yoy,
+            currency,
+        )
+
+    emit(
+        output_format(fmt, as_json),
+        out,
+        show=show,
+        data=lambda: [r.as_dict() for r in rows],
+        frame=lambda: pd.DataFrame([r.as_dict() for r in rows]),
+        sheet=f"indices {month}",
     )
 
 
-def _print_index_rows(title: str, by: str, rows: list[IndexRow], change: str, direct: bool) -> None:
+def _print_index_rows(
+    title: str, by: str, rows: list[IndexRow], change: str, direct: bool, currency: str
+) -> None:
     # Imputed cells have a column only when a compilation imputed some.
     imputed = any(r.cells_imputed for r in rows)
-    measures: tuple[str, ...] = ("HK$", "value", "price", "volume", "streak", "coverage")
+    measures: tuple[str, ...] = (currency, "value", "price", "volume", "streak", "coverage")
     measures += ("imputed",) if imputed else ()
     measures += ("direct",) if direct else ()
     shown = keyed_table(title, by if by != "total" else "flow", rows, measures)
@@ -238,17 +277,18 @@ def diagnostics_(
 
     with open_store(store, read_only=True) as opened:
         report = diagnostics(opened, Period.parse(period), top=top)
+        currency = opened.currency
     if as_json:
         print_json(report.as_dict())
         return
-    _print_diagnostics(report)
+    _print_diagnostics(report, currency)
 
 
 CELL_COLUMNS = ("flow", "commodity", "name", "partner", "unit")
 """How a cell is shown: its key, with the commodity's name."""
 
 
-def _print_diagnostics(report: Diagnostics) -> None:
+def _print_diagnostics(report: Diagnostics, currency: str) -> None:
     _print_cells(
         f"Relatives trimmed in {report.period} "
         f"({report.trimmed_value_share:.3%} of the month's trade value)",
@@ -256,7 +296,7 @@ def _print_diagnostics(report: Diagnostics) -> None:
         {
             "relative": lambda r: f"{r.relative:.3g}",
             "rule": lambda r: str(r.rule),
-            "HK$": lambda r: money(r.v1),
+            currency: lambda r: money(r.v1),
             "share of flow": lambda r: f"{r.share:.3%}",
         },
     )

@@ -133,6 +133,14 @@ def ingest(
             show_default="the first that is not blank",
         ),
     ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            help="Currency of the values (e.g. HK$, US$), recorded with a new store; a store "
+            "holding values in another currency refuses the load.",
+            show_default="the store's, HK$ for a new one",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Load trade records into the store: one transaction, bad rows reported and kept."""
@@ -148,6 +156,9 @@ def ingest(
     if rejects is not None:
         writable(rejects)  # before anything is stored, not after
     with open_store(store, create=True) as opened, progress_bar() as bar:
+        if currency is not None:
+            opened.set_currency(currency)
+        money_in = opened.currency
         tasks: dict[Path, Any] = {}
         detected: dict[str, str] = {}
         started = time.monotonic()
@@ -194,7 +205,7 @@ def ingest(
             write_reject_report(opened, report, target)
     for name, how in detected.items():
         console.print(f"read {Path(name).name} as {how}")
-    _print_load(report)
+    _print_load(report, money_in)
     if report.rows_rejected:
         raise RejectedRowsError(
             f"{report.rows_rejected:,} row(s) rejected; see {report.reject_report}.", report
@@ -210,13 +221,13 @@ def writable(path: Path) -> None:
         raise InputError(f"Cannot write the reject report to {path}: the file is read-only.")
 
 
-def _print_load(report: LoadReport) -> None:
+def _print_load(report: LoadReport, currency: str) -> None:
     stored = "stored"
     if report.withheld:
         stored = f"stored (--strict withheld the {report.withheld:,} good rows)"
     console.print(
         f"Load {report.load_id}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
-        f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth HK${money(report.value)}."
+        f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth {currency}{money(report.value)}."
     )
     for path, flows in report.superseded.items():
         console.print(
@@ -224,7 +235,8 @@ def _print_load(report: LoadReport) -> None:
         )
     for rev in report.revisions:
         console.print(
-            f"  revised {rev.period} {rev.flow}: HK${money(rev.old_value)} → HK${money(rev.new_value)}"
+            f"  revised {rev.period} {rev.flow}: {currency}{money(rev.old_value)} → "
+            f"{currency}{money(rev.new_value)}"
         )
     if report.rejects:
         shown = table("First rejected rows", ("file", "line", "field", "value", "reason"))
@@ -242,6 +254,7 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
     with open_store(store, read_only=True) as opened:
         loads = stored.loads(opened)
         revisions = stored.revisions(opened)
+        currency = opened.currency
     if as_json:
         print_json(
             {
@@ -253,7 +266,7 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
     shown = table(
         "Loads",
         ("load", "finished", "mode", "files"),
-        ("read", "stored", "rejected", "HK$"),
+        ("read", "stored", "rejected", currency),
         names="files",
     )
     for r in loads.itertuples(index=False):
@@ -270,7 +283,11 @@ def history(as_json: JsonOption = False, store: StoreOption = None) -> None:
         )
     console.print(shown)
     if len(revisions):
-        rev = table("Revisions", ("revision", "load", "period", "flow"), ("old HK$", "new HK$"))
+        rev = table(
+            "Revisions",
+            ("revision", "load", "period", "flow"),
+            (f"old {currency}", f"new {currency}"),
+        )
         for r in revisions.itertuples(index=False):
             rev.add_row(
                 str(r.revision_id),
@@ -295,11 +312,13 @@ def revert(
 
     with open_store(store) as opened:
         report = run_revert(opened, load)
+        currency = opened.currency
     console.print(
         f"Load {report.load_id} reverted load {report.reverted}: {report.cells:,} cells worth "
-        f"HK${money(report.value)} restored."
+        f"{currency}{money(report.value)} restored."
     )
     for rev in report.revisions:
         console.print(
-            f"  revised {rev.period} {rev.flow}: HK${money(rev.old_value)} → HK${money(rev.new_value)}"
+            f"  revised {rev.period} {rev.flow}: {currency}{money(rev.old_value)} → "
+            f"{currency}{money(rev.new_value)}"
         )

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol
 
 from rich.console import Console
@@ -19,6 +20,9 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+from ..errors import InputError
+from ..schema import choice
 
 # Piped output (files, CI logs) gets room for the widest table rather than 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
@@ -119,3 +123,64 @@ def key_cells(row: Keyed, rows: Sequence[Keyed]) -> list[str | Text]:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "parquet", "xlsx")
+"""How query commands write results: a table on the terminal, or a file analysts open."""
+
+
+def write_frame(frame: Any, fmt: str, out: Path | None, *, sheet: str = "entrepot") -> None:
+    """``frame`` (a pandas DataFrame) as CSV, Parquet or Excel: to ``out``, or CSV and
+    JSON to stdout. Never overwrites a file half-way: it is written beside and renamed."""
+    if out is None:
+        if fmt in ("parquet", "xlsx"):
+            raise InputError(f"--format {fmt} writes a file: name it with --out FILE.")
+        if fmt == "csv":
+            frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory: name a file.")
+    part = out.with_name(out.name + ".part")
+    try:
+        if fmt == "csv":
+            frame.to_csv(part, index=False)
+        elif fmt == "parquet":
+            frame.to_parquet(part, index=False)
+        elif fmt == "xlsx":
+            import pandas as pd
+
+            with pd.ExcelWriter(part, engine="openpyxl") as book:
+                frame.to_excel(book, sheet_name=sheet[:31], index=False)
+        else:
+            part.write_text(frame, encoding="utf-8")
+        part.replace(out)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise InputError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    err.print(f"wrote {out}", highlight=False)
+
+
+def emit(
+    fmt: str,
+    out: Path | None,
+    *,
+    show: Callable[[], None],
+    data: Callable[[], Any],
+    frame: Callable[[], Any],
+    sheet: str = "entrepot",
+) -> None:
+    """Write a command's result in ``fmt``: ``show`` prints the table, ``data`` is the JSON
+    object and ``frame`` the flat table for CSV, Parquet and Excel."""
+    fmt = choice(fmt, FORMATS, "format")
+    if fmt == "table":
+        if out is not None:
+            raise InputError("--out needs a file format: --format csv, parquet, xlsx or json.")
+        show()
+    elif fmt == "json":
+        text = json.dumps(data(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_frame(text, fmt, out)
+    else:
+        write_frame(frame(), fmt, out, sheet=sheet)

@@ -12,17 +12,24 @@ from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
 from .app import (
     AsOfOption,
+    CommodityOption,
+    FormatOption,
     JsonOption,
+    ModeOption,
+    OriginOption,
+    OutOption,
+    PartnerOption,
     StoreOption,
     TopOption,
     app,
     as_of_load,
-    connect_engine,
     friendly,
     one_of,
     open_store,
+    output_format,
+    query_engine,
 )
-from .render import console, key_cells, keyed_table, money, pct, print_json, table
+from .render import console, emit, key_cells, keyed_table, money, pct, table
 
 _INDENT = {"domestic_exports": "  ", "re_exports": "  "}
 """Domestic exports and re-exports are parts of total exports."""
@@ -37,40 +44,70 @@ def summary(
         str | None,
         typer.Option(help="Break down by " + one_of(BREAKDOWNS), show_default="no breakdown"),
     ] = None,
+    partner: PartnerOption = None,
+    commodity: CommodityOption = None,
+    origin: OriginOption = None,
+    mode: ModeOption = None,
     top: TopOption = 15,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
     as_json: JsonOption = False,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Values for the month and the year to date, with year-on-year changes."""
-    from ..analysis.summary import breakdown
+    from ..analysis.summary import breakdown, rows_frame
     from ..analysis.summary import summary as run_summary
 
     month = Period.parse(period)
+    fmt = output_format(fmt, as_json)
     with open_store(store, read_only=True) as opened:
-        engine = connect_engine(backend, opened, as_of_load(opened, as_of))
+        engine = query_engine(
+            backend,
+            opened,
+            as_of_load(opened, as_of),
+            partner=partner,
+            commodity=commodity,
+            origin=origin,
+            mode=mode,
+        )
+        currency = opened.currency
         if by:
             rows = breakdown(engine, month, by)
         else:
             result = run_summary(engine, month)
+    filters = engine.filters.describe()
     if by:
-        if as_json:
-            print_json([r.as_dict() for r in rows])
-        else:
-            _print_breakdown(month, by.lower(), rows[:top], len(rows))
+        emit(
+            fmt,
+            out,
+            show=lambda: _print_breakdown(
+                month, by.lower(), rows[:top], len(rows), currency, filters
+            ),
+            data=lambda: [r.as_dict() for r in rows],
+            frame=lambda: rows_frame(rows),
+            sheet=f"summary {month} by {by.lower()}",
+        )
         return
-    if as_json:
-        print_json(result.as_dict())
-    else:
-        _print_summary(result)
+    emit(
+        fmt,
+        out,
+        show=lambda: _print_summary(result, currency, filters),
+        data=result.as_dict,
+        frame=result.to_frame,
+        sheet=f"summary {month}",
+    )
 
 
-def _print_summary(result: Summary) -> None:
+def _print_summary(result: Summary, currency: str, filters: str = "") -> None:
     month = _MONTHS[result.period.month - 1]
     ytd = f"{'Jan–' if result.period.month > 1 else ''}{month} {result.period.year}"
+    scope = f"; {filters}" if filters else ""
     shown = table(
-        f"External merchandise trade, {result.period} (HK$)", ("",), ("month", "YoY", ytd, "YoY")
+        f"External merchandise trade, {result.period} ({currency}{scope})",
+        ("",),
+        ("month", "YoY", ytd, "YoY"),
     )
     for m in MEASURES:
         shown.add_row(
@@ -99,9 +136,12 @@ def _print_summary(result: Summary) -> None:
         console.print(result.note)
 
 
-def _print_breakdown(period: Period, by: str, rows: list[SummaryRow], total: int) -> None:
+def _print_breakdown(
+    period: Period, by: str, rows: list[SummaryRow], total: int, currency: str, filters: str
+) -> None:
+    scope = f"; {filters}" if filters else ""
     shown = keyed_table(
-        f"Trade by {by}, {period} (HK$; {len(rows)} of {total} shown)",
+        f"Trade by {by}, {period} ({currency}{scope}; {len(rows)} of {total} shown)",
         by,
         rows,
         ("total exports", "YoY", "imports", "YoY", "exports YTD", "YoY"),

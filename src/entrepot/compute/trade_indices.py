@@ -29,6 +29,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
+from ..errors import InputError
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
 from .classes import classify_commodities, commodity_classes
 from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
@@ -44,7 +45,7 @@ from .unit_values import (
     elementary,
     flag_outliers,
 )
-from .values import keyed
+from .values import chapter, keyed
 
 FORMULAS: tuple[str, ...] = ("fisher", "laspeyres", "paasche", "tornqvist")
 NODE: tuple[str, ...] = ("measure", "key", "label")
@@ -168,14 +169,16 @@ BASE: dict[str, str] = {
     "section": "sitc",
     "division": "sitc",
     "group": "sitc",
+    "chapter": "sitc",
     "partner": "partner",
     "region": "partner",
+    "origin": "origin",
     "mode": "mode",
 }
 """What each breakdown is derived from: the relatives are summed by it first (see
 :func:`base_sums`), so every breakdown of one base is a grouped sum of one small table, and
 classifying happens on it, not on every relative. ``sitc`` is the SITC section, division
-and group of the commodity."""
+and group of the commodity, and its HS chapter. ``origin`` needs origin among the cell keys."""
 
 SITC_LEVELS: tuple[str, ...] = ("section", "division", "group")
 
@@ -284,6 +287,10 @@ def base_sums(
     (:mod:`entrepot.compute.modes`).
     """
     column = "commodity" if base == "sitc" else base
+    if column not in relatives.keys and base not in ("sitc", "mode"):
+        raise InputError(
+            f"Indices by {base} need {base} among the cell keys: compile with --cell-keys {base}."
+        )
     keys = ["flow", column]
     values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
     links, direct, annual = relatives.relatives, relatives.direct, relatives.annual
@@ -299,7 +306,8 @@ def base_sums(
             if classes is None:
                 raise ValueError("Sums by SITC class need the commodity classes.")
             named = classify_commodities(sums, classes.select("commodity", *SITC_LEVELS))
-            sums = regrouped(named, ["flow", *SITC_LEVELS])
+            named = named.mutate(chapter=chapter(named.commodity))
+            sums = regrouped(named, ["flow", *SITC_LEVELS, "chapter"])
         return materialize(f"{name} by {base}", sums)
 
     return BaseSums(

@@ -43,9 +43,20 @@ def keyed(
     :data:`~entrepot.schema.BREAKDOWNS`; ``total`` keys every cell ``total``)."""
     if by == "total":
         return cells.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
-    if by == "mode":
-        label = cells.mode.fill_null(NOT_STATED)
+    if by in ("mode", "origin"):
+        label = cells[by].fill_null(NOT_STATED)
+        if by == "origin" and partners is not None:
+            named = classify_partners(
+                cells.mutate(_p=cells.partner, partner=cells.origin), partners
+            )
+            named = named.mutate(partner=named._p).drop("_p", "region", "area")
+            names = ibis.ifelse(named.origin.isnull(), NOT_STATED, named.partner_name)
+            return named.mutate(key=label, label=names).drop("partner_name")
         return cells.mutate(key=label, label=label)
+    if by == "chapter":
+        # Sums by SITC class carry the chapter already (see compute.trade_indices).
+        code = cells.chapter if "chapter" in cells.columns else chapter(cells.commodity)
+        return cells.mutate(key=code, label="HS chapter " + code)
     if by in ("partner", "region"):
         if partners is None:
             raise InputError(f"The {by} breakdown needs the partners table.")
@@ -63,6 +74,11 @@ def keyed(
         code = named[by].fill_null("unclassified")
         return named.mutate(key=code, label=named[f"{by}_name"].fill_null(code))
     raise InputError(f"Unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}.")
+
+
+def chapter(commodity: ir.Value) -> ir.StringValue:
+    """The HS chapter of a commodity code: its first two digits."""
+    return commodity.cast("string").substr(0, 2)
 
 
 def with_yoy(
@@ -109,4 +125,17 @@ def year_to_date(table: ir.Table, period_key: int, keys: Sequence[str] = ()) -> 
         joined = now.cross_join(before)
     return joined.mutate(
         **{f"{m}_yoy_pct": growth_pct(joined[m], joined[f"{m}_prev"]) for m in MEASURES}
+    )
+
+
+def value_and_weight(cells: ir.Table, flows: Sequence[str], by: str) -> ir.Table:
+    """Value and net weight (kg) of ``flows`` by period and the cell column ``by`` (an
+    unstated one is "not stated"): value per kilogram is value over the weight declared
+    with it, so cells without a weight are summed apart (``value_weighed``)."""
+    rows = cells.filter(cells.flow.isin(list(flows)))
+    weighed = rows.net_weight.notnull() & (rows.net_weight > 0)
+    return rows.group_by(["period", rows[by].fill_null(NOT_STATED).name(by)]).aggregate(
+        value=rows.value.sum(),
+        net_weight=weighed.ifelse(rows.net_weight, 0.0).sum(),
+        value_weighed=weighed.ifelse(rows.value, 0.0).sum(),
     )

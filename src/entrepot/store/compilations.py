@@ -121,6 +121,26 @@ def compilation_formula(store: Store, compile_id: int) -> str:
     return str(store.scalar("SELECT formula FROM compilations WHERE compile_id = ?", [compile_id]))
 
 
+def compilation_reference_year(store: Store, compile_id: int) -> int:
+    """The year a compilation's indices average 100 in."""
+    return int(
+        store.scalar("SELECT reference_year FROM compilations WHERE compile_id = ?", [compile_id])
+    )
+
+
+def series_of(
+    store: Store, compile_id: int, measure: str, breakdown: str, keys: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every month of one flow and breakdown's series (of ``keys`` only, if given)."""
+    where = " AND list_contains(?, key)" if keys else ""
+    params: list[Any] = [compile_id, measure, breakdown]
+    return store.frame(
+        "SELECT * EXCLUDE (compile_id, measure, breakdown) FROM index_series "
+        f"WHERE compile_id = ? AND measure = ? AND breakdown = ?{where} ORDER BY key, period",
+        params + ([list(keys)] if keys else []),
+    )
+
+
 def compilation_options(store: Store, compile_id: int) -> dict[str, Any]:
     """The options a compilation stored besides its formula and reference year."""
     text = store.scalar("SELECT options FROM compilations WHERE compile_id = ?", [compile_id])
