@@ -39,6 +39,19 @@ def test_x13_removes_known_seasonality_and_finds_the_lunar_new_year() -> None:
     assert result.series.index.equals(series.index)
 
 
+@pytest.mark.parametrize("start", ["2012-01", "2023-01"])
+def test_the_holiday_is_taken_out_of_the_adjusted_series(start: str) -> None:
+    # Built with a strong holiday effect: what is left is the trend, within the noise.
+    series = built(start, "2025-12", lny_effect=-0.3)
+    result = adjust(series)
+    trend = 100 * np.exp(0.004 * np.arange(len(series)))
+    ratio = result.series.to_numpy() / trend
+    # January and February of years when the holiday falls in January (2023, 2025) and in
+    # February (2024) alike: the effect (up to 26% on a month) is gone.
+    months = [i for i, p in enumerate(series.index) if p.month in (1, 2) and p.year >= 2023]
+    assert np.abs(ratio[months] / np.median(ratio) - 1).max() < 0.05
+
+
 def test_a_series_without_the_holiday_gives_no_significant_regressor() -> None:
     result = adjust(built("2012-01", "2025-12", lny_effect=0.0, seed=3))
     assert result.method == "x13"

@@ -179,10 +179,25 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--format": "table",
         "--out": "(the terminal)",
     },
+    "analyse": {
+        "--topic": "(all)",
+        "--adjusted": "adjusted",
+        "--top": "5",
+        "--backend": "duckdb",
+        "--as-of": "(now)",
+        "--partner": "(all)",
+        "--commodity": "(all)",
+        "--origin": "(all)",
+        "--mode": "(all)",
+        "--format": "table",
+        "--out": "(the terminal)",
+    },
     "profile": {
         "--years": "(the last 3 complete years in the store)",
         "--top": "10",
         "--backend": "duckdb",
+        "--format": "table",
+        "--out": "(the terminal)",
     },
     "diagnostics": {"--top": "15"},
     "classifications load": {"--kind": "(recognised from each file)"},
@@ -218,7 +233,7 @@ def test_help_shows_each_default(command: str) -> None:
     # Every option that is not required, a plain flag or repeatable shows its default.
     flags = {
         "--help", "--json", "--quantity", "--contributions", "--list", "--replace", "--map",
-        "--force", "--adjusted", "--refresh",
+        "--force", "--adjusted", "--refresh", "--topic",
     }  # fmt: skip
     for option, text in options.items():
         if option not in flags and "[required]" not in text:

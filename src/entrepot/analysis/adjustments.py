@@ -23,9 +23,11 @@ from ..store.adjustments import find_adjustment, save_adjustment, writable
 from . import seasonal
 from .seasonal import Adjusted
 
-METHOD = "x13-auto"
+METHOD = "x13-auto/2"
 """What is asked of :func:`.seasonal.adjust`: X-13's automatic model, then the airline
-model, then STL. Part of the stored options, so that another method adjusts again."""
+model, then STL. Part of the stored options, so that another method adjusts again: the
+number after the slash goes up whenever :mod:`.seasonal` changes what it makes (2: the
+Lunar New Year's effect taken out of the adjusted series)."""
 
 
 @dataclass(frozen=True)

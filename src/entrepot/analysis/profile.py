@@ -138,6 +138,23 @@ class Profile:
             "note": self.note,
         }
 
+    def table(self) -> pd.DataFrame:
+        """Both tables in one for CSV and Excel: ``part`` is ``annual`` (a row per year and
+        flow) or ``groups`` (a row per flow and SITC group of the last year)."""
+        rows: list[dict[str, Any]] = []
+        for y in self.annual:
+            for flow in PROFILE_FLOWS:
+                rows.append(
+                    {"part": "annual", "year": y.year, "flow": flow, **y.flows[flow].as_dict()}
+                )
+        for t in self.top:
+            others = [t.others] if t.others else []
+            for g in (*t.groups, *others):
+                rows.append({"part": "groups", "year": t.year, "flow": t.flow, **g.as_dict()})
+        out = pd.DataFrame(rows).astype({"rank": "Int64"})
+        out.insert(0, "partner", self.partner)
+        return out
+
 
 _YEAR = r"\s*(\d{4})\s*"
 

@@ -118,10 +118,10 @@ def _x13(series: pd.Series, lunar_new_year: bool, model: str | None = None) -> A
     # Trading days and Easter are tested, kept only if they improve the AIC. (With a raw
     # spec statsmodels fills the series block in itself: the built one is emptied.)
     spec = spec.replace("variables = (td)", "aictest = (td easter)")
-    # The holiday's effect is part of the calendar, taken out of the adjusted series.
-    spec = spec.replace(
-        "user = (lunar_new_year)", "user = (lunar_new_year)\n    usertype = holiday"
-    )
+    # The holiday's effect is taken out of the adjusted series. (Assigned to X-13's holiday
+    # component instead, it is estimated but left in the series X-11 adjusts.)
+    if lunar_new_year:
+        spec = spec.replace("x11{", "x11{\n    final = (user)\n", 1)
     spec = re.sub(r"^\s*Series\s*\{.*?\}", "series{\n}", spec, count=1, flags=re.S)
     if model is not None:
         spec = re.sub(r"automdl\s*\{.*?\}", f"arima{{model={model}}}", spec, count=1, flags=re.S)

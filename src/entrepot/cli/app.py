@@ -8,6 +8,7 @@ one line too, with the way to see its traceback (``ENTREPOT_DEBUG=1``).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
@@ -78,6 +79,11 @@ def friendly(func: F) -> F:
         except EntrepotError as exc:
             err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # The reader went away (``entrepot series --format csv | head``): stop quietly,
+            # with stdout pointed nowhere so that the interpreter's final flush is silent.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except KeyboardInterrupt:
             err.print("interrupted: nothing more was written.", highlight=False)
             raise typer.Exit(130) from None

@@ -10,8 +10,19 @@ import typer
 from ..analysis.profile import DEFAULT_YEARS, PROFILE_FLOWS, Profile, TopGroups
 from ..backends import BACKENDS
 from ..schema import FLOW_LABELS
-from .app import JsonOption, StoreOption, app, connect_engine, friendly, one_of, open_store
-from .render import console, money, name_cell, pct, print_json, table
+from .app import (
+    FormatOption,
+    JsonOption,
+    OutOption,
+    StoreOption,
+    app,
+    connect_engine,
+    friendly,
+    one_of,
+    open_store,
+    output_format,
+)
+from .render import console, emit, money, name_cell, pct, table
 
 _LABELS = {
     **FLOW_LABELS,
@@ -37,6 +48,8 @@ def profile(
         ),
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="SITC groups to show for each flow.")] = 10,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
     as_json: JsonOption = False,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
     store: StoreOption = None,
@@ -50,19 +63,28 @@ def profile(
     with open_store(store, read_only=True) as opened:
         engine = connect_engine(backend, opened)
         result = run_profile(engine, partner, wanted, top=top)
-    if as_json:
-        print_json(result.as_dict())
-        return
-    _print_annual(result)
-    for groups in result.top:
-        _print_groups(result, groups)
-    if result.note:
-        console.print(result.note)
+        currency = opened.currency
+
+    def show() -> None:
+        _print_annual(result, currency)
+        for groups in result.top:
+            _print_groups(result, groups, currency)
+        if result.note:
+            console.print(result.note)
+
+    emit(
+        output_format(fmt, as_json),
+        out,
+        show=show,
+        data=result.as_dict,
+        frame=result.table,
+        sheet=f"profile {result.partner}",
+    )
 
 
-def _print_annual(result: Profile) -> None:
+def _print_annual(result: Profile, currency: str) -> None:
     span = f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1 else result.years[0]
-    title = f"Hong Kong's trade with {result.name} ({result.partner}), {span} (HK$)"
+    title = f"Hong Kong's trade with {result.name} ({result.partner}), {span} ({currency})"
     shown = table(title, ("", "year"), ("value", "rank", "% of HK", "change"))
     shown.min_width = len(title)  # the title on one line: the columns take the room
     for flow in PROFILE_FLOWS:
@@ -80,13 +102,13 @@ def _print_annual(result: Profile) -> None:
     console.print(shown)
 
 
-def _print_groups(result: Profile, groups: TopGroups) -> None:
+def _print_groups(result: Profile, groups: TopGroups, currency: str) -> None:
     way = "from" if groups.flow == "imports" else "to"
     label = FLOW_LABELS[groups.flow]
     if not groups.groups:
         console.print(f"No {label.lower()} {way} {result.name} in {groups.year}.")
         return
-    title = f"{label} {way} {result.name}, {groups.year}: top SITC groups (HK$)"
+    title = f"{label} {way} {result.name}, {groups.year}: top SITC groups ({currency})"
     shown = table(title, ("SITC", "name"), ("value", "% share", "change"), names="name")
     shown.min_width = len(title)
     rows = [*groups.groups, *([groups.others] if groups.others else [])]
