@@ -150,15 +150,32 @@ def _about(fact: Fact) -> str:
     if fact.topic == "split":
         return str(d.get("reason", name))
     if fact.topic == "surge":
-        carried = f", carried by {d['carried_by']}" if d.get("carried_by") else ""
-        return f"{name}: from {d.get('start')}, {money(d.get('excess'))} above forecast{carried}"
+        carried = f", {d['carried_by']}" if d.get("carried_by") else ""
+        divisions = ", ".join(x["division"] for x in d.get("divisions", [])[:3])
+        return f"{name}: {money(d.get('excess'))} over forecast{carried}" + (
+            f"; SITC {divisions}" if divisions else ""
+        )
+    if fact.topic == "mix":
+        window = "the year" if fact.inputs.get("window") == "year" else "the month"
+        change = d.get("change_pp")
+        return f"SITC 75, 76, 77 in {window}" + (
+            f": {change:+.1f} pp on a year earlier" if change is not None else ""
+        )
+    if fact.topic == "transport" and fact.measure == "share_pct":
+        return f"by air: {d.get('change_pp', 0):+.1f} pp on a year earlier"
+    if fact.topic == "transport":
+        return f"{name}: value per kg, {d.get('share_pct', 0):.1f}% of the value"
     if fact.topic in ("contribution", "mover") and d.get("contribution_pp") is not None:
         return f"{name}: {d['contribution_pp']:+.1f} pp"
     if fact.topic in ("contribution", "mover", "share"):
         growth = d.get("growth_pct")
         return f"{name}" + (f": {growth:+.1f}%" if growth is not None else "")
     if fact.topic == "seasonal":
-        return fact.method
+        info = d.get("adjustment", {})
+        a, b = d["current_months"]
+        c, e = d["previous_months"]
+        method = "X-13" if info.get("method") == "x13" else str(info.get("method", ""))
+        return f"{a}–{b} on {c}–{e}, {method} {info.get('model', '')}".strip()
     if fact.topic == "streak":
         start = d.get("start")
         return f"{name}" + (f" since {start}" if start else "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -143,7 +143,20 @@ def _show(result: object, top: int, currency: str) -> None:
         )
     for k, info in result.adjustments.items():
         if k in keys:
-            console.print(f"Seasonally adjusted {k}: {info.get('method')} {info.get('model')}")
+            console.print(_adjustment(k, info))
+
+
+def _adjustment(key: str, info: dict[str, Any]) -> str:
+    """How one key was adjusted, in a line: method, model, calendar effects, residual test."""
+    method = "X-13ARIMA-SEATS" if info.get("method") == "x13" else str(info.get("method"))
+    parts = [f"{method} {info.get('model')}"]
+    parts += [f"{name.replace('_', ' ')} t = {t:.1f}" for name, t in info["regressors"].items()]
+    qs = info.get("residual_qs")
+    if qs:
+        parts.append(f"residual seasonality QS p = {qs[1]:.2f}")
+    if info.get("cached"):
+        parts.append(f"stored adjustment {info.get('adjustment_id')}")
+    return f"Adjusted ({key}): " + "; ".join(parts) + "."
 
 
 def _number(value: object) -> float | None:
