@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..backends import Backend
-from ..compute.values import by_flow, keyed, value_and_weight
+from ..compute.values import keyed, value_and_weight
 from ..errors import EntrepotError, InputError, NotInStoreError
 from ..periods import Period
 from ..schema import EXPORT_FLOWS, INDEX_FLOWS, MEASURES
@@ -30,6 +30,7 @@ from .contributions import index_contributions, value_contributions
 from .movers import movers, shares
 from .numbers import optional_float, plain
 from .series import monthly_series, yoy_pct
+from .summary import values_by
 
 VALUE_KINDS: tuple[str, ...] = ("yoy", "mom", "ytd", "jan_feb", "three_month")
 """The comparisons of every flow's value (and, on average levels, of its indices)."""
@@ -142,15 +143,7 @@ class _Context:
     def values(self, by: str) -> pd.DataFrame:
         """key, label, period and each measure's value (and the balance) by ``by``."""
         if by not in self._values:
-            b = self.backend
-            cells = keyed(
-                b.table("cells"),
-                by,
-                commodity_sitc=b.table("commodity_sitc"),
-                sitc=b.table("sitc"),
-                partners=b.table("partners"),
-            )
-            frame = b.execute(by_flow(cells, ["key", "label"]))
+            frame = self.backend.execute(values_by(self.backend, by))
             frame["period"] = frame.period.astype(int)
             self._values[by] = frame
         return self._values[by]

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from ..backends import Backend
-from ..compute.values import by_flow, keyed
 from ..errors import InputError, NotInStoreError
 from ..periods import Period
 from ..schema import BREAKDOWNS, INDEX_FLOWS, MEASURES, choice
 from ..store import Store
 from ..store import compilations as stored
 from .compilations import compile_series, method_of
+from .summary import values_by
 
 SERIES_MEASURES: tuple[str, ...] = ("value", "price", "volume")
 """Value in the store's currency; price (unit value) and volume indices, reference year = 100."""
@@ -160,16 +160,8 @@ def yoy_pct(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _values(backend: Backend, flow: str, by: str) -> pd.DataFrame:
-    cells = keyed(
-        backend.table("cells"),
-        by,
-        commodity_sitc=backend.table("commodity_sitc"),
-        sitc=backend.table("sitc"),
-        partners=backend.table("partners"),
-    )
-    table = by_flow(cells, ["key", "label"])
-    frame = backend.execute(table.select("key", "label", "period", level=table[flow]))
-    return frame
+    table = values_by(backend, by)
+    return backend.execute(table.select("key", "label", "period", level=table[flow]))
 
 
 def _indices(

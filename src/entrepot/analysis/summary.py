@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from ..backends import Backend
@@ -144,10 +145,9 @@ def _missing_prior_months(periods: list[int], period: Period) -> list[Period]:
     return sorted(p for p in wanted if p.key not in held)
 
 
-def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
-    """``summary`` for every key of a breakdown, largest total exports first."""
-    by = choice(by, BREAKDOWNS, "breakdown")
-    periods = _check_period(backend, period)
+def values_by(backend: Backend, by: str) -> ir.Table:
+    """Each measure's value (and the balance) by period and key (with its label) of the
+    breakdown ``by``, from the backend's cells (as filtered)."""
     cells = keyed(
         backend.table("cells"),
         by,
@@ -155,7 +155,14 @@ def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
         sitc=backend.table("sitc"),
         partners=backend.table("partners"),
     )
-    monthly = by_flow(cells, ["key", "label"])
+    return by_flow(cells, ["key", "label"])
+
+
+def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
+    """``summary`` for every key of a breakdown, largest total exports first."""
+    by = choice(by, BREAKDOWNS, "breakdown")
+    periods = _check_period(backend, period)
+    monthly = values_by(backend, by)
     month = backend.execute(
         with_yoy(monthly, ["key", "label"]).filter(lambda t: t.period == period.key)
     )
