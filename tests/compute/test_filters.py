@@ -70,3 +70,16 @@ def test_groups_of_partners_and_a_filtered_breakdown(backend) -> None:
     assert rows["VNM"].month.values["re_exports"] == 20.0
     assert rows["not stated"].month.values["imports"] == 300.0
     assert set(rows) == {"VNM", "not stated"}
+
+
+def test_a_filtered_value_series(backend) -> None:
+    from entrepot.analysis.series import monthly_series
+
+    be = backend(tables()).filtered(Filters(partner=("USA",)))
+    # Values need no compilation: the store is not read.
+    result = monthly_series(None, be, by="mode")
+    frame = result.frame.set_index(["key", "period"])
+    assert frame.loc[("air", 202512), "level"] == 150.0
+    assert frame.loc[("air", 202512), "yoy_pct"] == pytest.approx(50.0)
+    assert frame.loc[("not stated", 202512), "level"] == 40.0
+    assert result.filters == {"partner": ["USA"]}

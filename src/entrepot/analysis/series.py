@@ -81,7 +81,7 @@ class MonthlySeries:
 
 
 def monthly_series(
-    store: Store,
+    store: Store | None,
     backend: Backend,
     *,
     flow: str = "total_exports",
@@ -96,10 +96,11 @@ def monthly_series(
     keep: bool = True,
 ) -> MonthlySeries:
     """The monthly series of ``flow``'s ``measure`` for each key of breakdown ``by`` (only
-    ``keys`` if given) from ``start`` to ``end``. With ``adjusted``, each key's series is
-    seasonally adjusted over all its months (X-13, see :mod:`.seasonal`), stored in the
-    store with its options (unless ``keep`` is False or the store is read-only) and read
-    back from there next time unless ``refresh``."""
+    ``keys`` if given) from ``start`` to ``end``; values need no ``store``, indices read
+    its compilation. With ``adjusted``, each key's series is seasonally adjusted over all
+    its months (X-13, see :mod:`.seasonal`), stored in the store with its options (unless
+    ``keep`` is False or the store is read-only) and read back from there next time
+    unless ``refresh``."""
     measure = choice(measure, SERIES_MEASURES, "measure")
     flow = choice(flow, MEASURES if measure == "value" else INDEX_FLOWS, "flow")
     by = choice(by, BREAKDOWNS, "breakdown")
@@ -107,6 +108,8 @@ def monthly_series(
         raise InputError("Terms of trade is a price index: ask for --measure price.")
     if measure == "value":
         frame, source = _values(backend, flow, by), "cells"
+    elif store is None:
+        raise InputError(f"The {measure} index is read from a store's compilation: name one.")
     else:
         frame, source = _indices(store, backend, flow, by, keys, as_of)
         frame = frame.rename(columns={LEVELS[measure]: "level"})
