@@ -131,3 +131,31 @@ def test_a_store_keeps_its_currency(tmp_path: Path) -> None:
     assert error_of("--store", path, "ingest", "--currency", "HK$", RECORDS / "small.csv") == (
         f"error: Store {path} holds values in US$: data in HK$ belong in a store of their own."
     )
+
+
+def test_indices_by_origin_need_origin_in_the_cell(compiled_store: Path) -> None:
+    assert error_of(
+        "--store", compiled_store, "indices", "--period", "2025-12", "--by", "origin"
+    ) == (
+        "error: Compilation 1 has no series by origin (it has total, section, division, group, "
+        "chapter, partner, region, mode): compile with 'entrepot compile --cell-keys origin'."
+    )
+
+
+def test_indices_by_origin_when_origin_is_a_cell_key(store: Path) -> None:
+    ok("--store", store, "compile", "--cell-keys", "origin")
+    rows = json.loads(
+        ok(
+            "--store", store, "indices", "--period", "2025-12", "--by", "origin",
+            "--flow", "re_exports", "--json",
+        ).stdout
+    )  # fmt: skip
+    # The records state no origin: one key, the whole of re-exports, the same index.
+    (row,) = rows
+    assert (row["key"], row["name"], row["value"]) == ("not stated", "not stated", 22 * HK)
+    total = json.loads(
+        ok(
+            "--store", store, "indices", "--period", "2025-12", "--flow", "re_exports", "--json"
+        ).stdout
+    )[0]
+    assert row["price_index"] == pytest.approx(total["price_index"], rel=1e-12)

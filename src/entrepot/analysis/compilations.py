@@ -383,6 +383,13 @@ def index_rows(
         frame = frame[(frame.measure == flow) & (frame.period <= period.key)]
         frame = frame.sort_values(["key", "period"])
     else:
+        compiled = stored.compilation_options(store, compile_id).get("breakdowns", BREAKDOWNS)
+        if by not in compiled:
+            hint = " --cell-keys origin" if by == "origin" else ""
+            raise NotInStoreError(
+                f"Compilation {compile_id} has no series by {by} (it has {', '.join(compiled)}): "
+                f"compile with 'entrepot compile{hint}'."
+            )
         frame = stored.series_upto(store, compile_id, flow, by, period.key)
     rows = []
     for (key, label), group in frame.groupby(["key", "label"], sort=False):

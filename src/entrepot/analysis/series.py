@@ -183,9 +183,10 @@ def _indices(
         return frame, f"compilation {compile_id}'s method on the filtered cells"
     frame = stored.series_of(store, compile_id, flow, by, keys)
     if frame.empty:
+        hint = " --cell-keys origin" if by == "origin" else ""
         raise NotInStoreError(
             f"Compilation {compile_id} has no {flow} series by {by}: compile with "
-            f"--breakdowns including {by}."
+            f"'entrepot compile{hint}'."
         )
     return frame, f"compilation {compile_id}"
 

@@ -43,15 +43,14 @@ def keyed(
     :data:`~entrepot.schema.BREAKDOWNS`; ``total`` keys every cell ``total``)."""
     if by == "total":
         return cells.mutate(key=ibis.literal("total"), label=ibis.literal("total"))
+    if by == "origin" and partners is not None:
+        # Origins are partner codes: named as partners are (by their code if unknown).
+        names = partners.select(_code=partners.code, _name=partners.name)
+        joined = cells.left_join(names, cells.origin == names._code).drop("_code")
+        key = joined.origin.fill_null(NOT_STATED)
+        return joined.mutate(key=key, label=joined._name.coalesce(key)).drop("_name")
     if by in ("mode", "origin"):
         label = cells[by].fill_null(NOT_STATED)
-        if by == "origin" and partners is not None:
-            named = classify_partners(
-                cells.mutate(_p=cells.partner, partner=cells.origin), partners
-            )
-            named = named.mutate(partner=named._p).drop("_p", "region", "area")
-            names = ibis.ifelse(named.origin.isnull(), NOT_STATED, named.partner_name)
-            return named.mutate(key=label, label=names).drop("partner_name")
         return cells.mutate(key=label, label=label)
     if by == "chapter":
         # Sums by SITC class carry the chapter already (see compute.trade_indices).
