@@ -82,7 +82,9 @@ class Backend:
 
     def table(self, name: str) -> ibis.Table:
         if name == "cells" and self.filters:
-            needs_sitc = any(c.system == "sitc" for c in self.filters.commodity)
+            needs_sitc = self.filters.items is None and any(
+                c.system == "sitc" for c in self.filters.commodity
+            )
             sitc = self.table("commodity_sitc") if needs_sitc else None
             return apply(replace(self, filters=Filters()).table("cells"), self.filters, sitc)
         name = self.views.get(name, name)

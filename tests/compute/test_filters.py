@@ -9,6 +9,7 @@ import pytest
 from entrepot.analysis.filters import resolve
 from entrepot.analysis.summary import breakdown, summary
 from entrepot.compute.filters import Commodity, Filters
+from entrepot.errors import NotInStoreError
 from entrepot.periods import Period
 
 from .conftest import cells_frame
@@ -60,6 +61,17 @@ def exports(backend: object, filters: Filters) -> float:
 )
 def test_filters(backend, filters: Filters, value: float) -> None:
     assert exports(backend(tables()), filters) == value
+
+
+def test_resolved_commodities_are_the_codes_held(backend) -> None:
+    be = backend(tables())
+    chips = resolve(be, commodity=["sitc:75", "hs:8542"])
+    assert chips.items == ("84713000", "85423190")
+    assert exports(be, chips) == 190.0
+    nothing = resolve(be, commodity=["sitc:0"])
+    assert nothing.items == ()
+    with pytest.raises(NotInStoreError, match=r"No cells match the filters \(commodity sitc:0\)"):
+        exports(be, nothing)
 
 
 def test_groups_of_partners_and_a_filtered_breakdown(backend) -> None:

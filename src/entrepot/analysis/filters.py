@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from ..backends import Backend
-from ..compute.filters import Commodity, Filters
+from ..compute.filters import Commodity, Filters, commodity_in
 from ..errors import InputError
 from ..schema import MODES, NOT_STATED
 
@@ -35,13 +35,25 @@ def resolve(
     does not know, with the closest ones it does."""
     groups = _partner_groups(backend) if split(partner) or split(origin) else {}
     asked = {"partner": partner, "commodity": commodity, "origin": origin, "mode": mode}
+    commodities = tuple(dict.fromkeys(Commodity.parse(c) for c in split(commodity)))
     return Filters(
         asked="; ".join(f"{k} {', '.join(split(v))}" for k, v in asked.items() if split(v)),
         partner=_partners(split(partner), groups, "partner"),
-        commodity=tuple(dict.fromkeys(Commodity.parse(c) for c in split(commodity))),
+        commodity=commodities,
         origin=_partners(split(origin), groups, "origin"),
         mode=tuple(dict.fromkeys(_mode(m) for m in split(mode))),
+        items=_items(backend, commodities) if commodities else None,
     )
+
+
+def _items(backend: Backend, wanted: tuple[Commodity, ...]) -> tuple[str, ...]:
+    """The commodity codes of the cells that ``wanted`` matches (a few thousand at most:
+    the distinct codes, not the cells)."""
+    cells = backend.table("cells")
+    codes = cells.select(commodity=cells.commodity.cast("string")).distinct()
+    sitc = backend.table("commodity_sitc") if any(c.system == "sitc" for c in wanted) else None
+    matched = backend.execute(codes.filter(commodity_in(codes, wanted, sitc)))
+    return tuple(sorted(str(c) for c in matched.commodity))
 
 
 def _mode(text: str) -> str:

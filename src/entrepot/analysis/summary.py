@@ -103,6 +103,8 @@ def _stored_periods(backend: Backend) -> list[int]:
 
 def _check_period(backend: Backend, period: Period) -> list[int]:
     periods = _stored_periods(backend)
+    if not periods and backend.filters:
+        raise NotInStoreError(f"No cells match the filters ({backend.filters.describe()}).")
     if period.key not in periods:
         raise NotInStoreError(
             f"Period {period} is not in the store (it holds {describe_span(periods)})."

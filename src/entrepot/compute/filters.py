@@ -56,6 +56,9 @@ class Filters:
     mode: tuple[str, ...] = ()
     asked: str = ""
     """The filters as the user wrote them ("partner Asia"), for titles."""
+    items: tuple[str, ...] | None = None
+    """The commodity codes ``commodity`` matches among the cells, when resolved: one
+    lookup per cell, where prefixes and the SITC classification are several."""
 
     def __bool__(self) -> bool:
         return bool(self.partner or self.commodity or self.origin or self.mode)
@@ -85,8 +88,12 @@ def apply(cells: ir.Table, filters: Filters, commodity_sitc: ir.Table | None = N
         cells = cells.filter(_stated_in(cells.origin, filters.origin))
     if filters.mode:
         cells = cells.filter(_stated_in(cells["mode"], filters.mode))
-    if filters.commodity:
-        cells = cells.filter(_commodity_in(cells, filters.commodity, commodity_sitc))
+    if filters.items is not None:
+        # A semi-join with a small table: an IN list of thousands of codes is far slower.
+        items = ibis.memtable({"commodity": list(filters.items)}, schema={"commodity": "string"})
+        cells = cells.filter(cells.commodity.cast("string").isin(items.commodity))
+    elif filters.commodity:
+        cells = cells.filter(commodity_in(cells, filters.commodity, commodity_sitc))
     return cells
 
 
@@ -97,9 +104,10 @@ def _stated_in(column: ir.Column, wanted: tuple[str, ...]) -> ir.BooleanValue:
     return match | column.isnull() if NOT_STATED in wanted else match
 
 
-def _commodity_in(
+def commodity_in(
     cells: ir.Table, wanted: tuple[Commodity, ...], commodity_sitc: ir.Table | None
 ) -> ir.BooleanValue:
+    """Whether each row's ``commodity`` matches one of the ``wanted`` prefixes."""
     code = cells.commodity.cast("string")
     conditions = [code.startswith(c.prefix) for c in wanted if c.system == "hs"]
     sitc = [c.prefix for c in wanted if c.system == "sitc"]
