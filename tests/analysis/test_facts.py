@@ -56,6 +56,10 @@ def test_splits_and_surges(december: Analysis) -> None:
     surges = {f.inputs["key"]: f for f in december.topic("surge")}
     assert surges["USA"].value == "2025-11"
     assert surges["USA"].detail["carried_by"] == "volume"
+    # The divisions carrying the front-loading: the electronics first, all from November.
+    divisions = surges["USA"].detail["divisions"]
+    assert {d["division"] for d in divisions[:3]} == {"75", "76", "77"}
+    assert {d["start"] for d in divisions} == {"2025-11"}
     assert "TWN" in surges and surges["TWN"].value.startswith("2025-")
     # Partners with no path of their own in the generator are not flagged.
     assert not set(surges) & {"DEU", "GBR", "FRA", "AUS", "BRA", "ZAF", "SAU"}

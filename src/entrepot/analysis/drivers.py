@@ -341,6 +341,7 @@ def scan(
     within: Sequence[str] | None = (),
     min_months: int = 24,
     min_run: int = MIN_RUN,
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> list[Surge]:
     """Surges in every series of a long frame, largest excess first.
 
@@ -351,9 +352,10 @@ def scan(
     ``within=["division"]``, so that a division's own boom (gold, chips) is not read as
     every partner's surge. Series averaging less than
     ``min_value`` HK$ a month up to the cutoff, or with fewer than ``min_months`` months
-    there, are skipped.
+    there, are skipped. ``only`` (e.g. ``{"partner": {"USA"}}``) fits just the series with
+    those keys; the benchmarks are still the whole frame's.
     """
-    found, _ = _scan(frame, by, threshold, cutoff, min_value, within, min_months, min_run)
+    found, _ = _scan(frame, by, threshold, cutoff, min_value, within, min_months, min_run, only)
     return sorted(found, key=lambda s: -s.excess)
 
 
@@ -420,8 +422,10 @@ def _scan(
     within: Sequence[str] | None,
     min_months: int,
     min_run: int,
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[list[Surge], list[tuple[tuple[str, str], ...]]]:
     by = list(by)
+    wanted = {c: {str(v) for v in values} for c, values in (only or {}).items()}
     if not by:
         raise InputError("scan() needs at least one key column in by=.")
     groups = [] if within is None else list(within)
@@ -447,6 +451,8 @@ def _scan(
     for key, rows in data.groupby(by, sort=True):
         key_values = key if isinstance(key, tuple) else (key,)
         keys = tuple((c, str(v)) for c, v in zip(by, key_values, strict=True))
+        if any(dict(keys).get(c) not in values for c, values in wanted.items()):
+            continue
         rows = rows.set_index("period").sort_index()
         history = rows.loc[rows.index <= cut.key, "value"]
         history = history[history > 0]

@@ -131,7 +131,6 @@ class _Context:
         self._values: dict[str, pd.DataFrame] = {}
         self._indices: dict[str, pd.DataFrame] = {}
         self._compile_id: int | None = None
-        self._division_surges: list[drivers.Surge] | None = None
         self.keep = True
 
     def inputs(self, **extra: Any) -> dict[str, Any]:
@@ -689,10 +688,20 @@ def _surges(ctx: _Context) -> list[Fact]:
         pass
     found = drivers.scan(values.drop(columns="label"), by=["partner"])
     names = dict(zip(values.partner, values.label, strict=False))
+    # The divisions of the partners that surged: their series alone are fitted.
+    partners = {dict(s.keys)["partner"] for s in found}
+    divisions = drivers.scan(
+        _partner_divisions(ctx), by=["partner", "division"], within=["division"],
+        only={"partner": partners},
+    ) if partners else []  # fmt: skip
     facts = []
     for surge in found:
         partner = dict(surge.keys)["partner"]
-        carried = _carrying_divisions(ctx, partner)
+        carried = [
+            {"division": dict(s.keys)["division"], "start": s.start, "excess": s.excess}
+            for s in divisions
+            if dict(s.keys)["partner"] == partner
+        ][:5]
         facts.append(
             Fact(
                 f"surge.total_exports.partner.{partner}",
@@ -706,19 +715,6 @@ def _surges(ctx: _Context) -> list[Fact]:
             )
         )
     return facts
-
-
-def _carrying_divisions(ctx: _Context, partner: str) -> list[dict[str, Any]]:
-    """The divisions whose exports to ``partner`` surged, largest excess first."""
-    if ctx._division_surges is None:
-        frame = _partner_divisions(ctx)
-        ctx._division_surges = drivers.scan(frame, by=["partner", "division"], within=["division"])
-    found = ctx._division_surges
-    return [
-        {"division": dict(s.keys)["division"], "start": s.start, "excess": s.excess}
-        for s in found
-        if dict(s.keys)["partner"] == partner
-    ][:5]
 
 
 def _partner_divisions(ctx: _Context) -> pd.DataFrame:
