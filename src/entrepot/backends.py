@@ -7,6 +7,7 @@ Spark runs the same expressions when the ``[spark]`` extra is installed.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -86,7 +87,8 @@ class Backend:
                 c.system == "sitc" for c in self.filters.commodity
             )
             sitc = self.table("commodity_sitc") if needs_sitc else None
-            return apply(replace(self, filters=Filters()).table("cells"), self.filters, sitc)
+            items = None if self.filters.items is None else self._items(self.filters.items)
+            return apply(replace(self, filters=Filters()).table("cells"), self.filters, sitc, items)
         name = self.views.get(name, name)
         with engine_errors(f"Reading table {name!r} from {self.name}"):
             existing = self.con.list_tables()
@@ -97,6 +99,17 @@ class Backend:
                 )
             if self.name == "duckdb":
                 return _duckdb_table(self.con, name)
+            return self.con.table(name)
+
+    def _items(self, codes: tuple[str, ...]) -> ibis.Table:
+        """The resolved commodity codes of a filter as a table of the engine's own, so that
+        the SQL a compilation materializes can read it."""
+        name = f"_entrepot_items_{hashlib.sha1(' '.join(codes).encode()).hexdigest()[:12]}"
+        data = pa.table({"commodity": pa.array(list(codes), pa.string())})
+        if self.name == "spark":
+            return self.load(name, data)
+        with engine_errors(f"Registering the filter's commodities on {self.name}"):
+            self.con.con.register(name, data)
             return self.con.table(name)
 
     def has(self, name: str) -> bool:

@@ -80,8 +80,14 @@ class Filters:
         return "; ".join(f"{k} {', '.join(v)}" for k, v in self.as_dict().items())
 
 
-def apply(cells: ir.Table, filters: Filters, commodity_sitc: ir.Table | None = None) -> ir.Table:
-    """``cells`` limited to ``filters`` (``commodity_sitc`` is needed for SITC prefixes)."""
+def apply(
+    cells: ir.Table,
+    filters: Filters,
+    commodity_sitc: ir.Table | None = None,
+    items: ir.Table | None = None,
+) -> ir.Table:
+    """``cells`` limited to ``filters`` (``commodity_sitc`` is needed for SITC prefixes;
+    ``items``, a table of the resolved commodity codes, when the engine holds one)."""
     if filters.partner:
         cells = cells.filter(cells.partner.isin(filters.partner))
     if filters.origin:
@@ -90,7 +96,10 @@ def apply(cells: ir.Table, filters: Filters, commodity_sitc: ir.Table | None = N
         cells = cells.filter(_stated_in(cells["mode"], filters.mode))
     if filters.items is not None:
         # A semi-join with a small table: an IN list of thousands of codes is far slower.
-        items = ibis.memtable({"commodity": list(filters.items)}, schema={"commodity": "string"})
+        if items is None:
+            items = ibis.memtable(
+                {"commodity": list(filters.items)}, schema={"commodity": "string"}
+            )
         cells = cells.filter(cells.commodity.cast("string").isin(items.commodity))
     elif filters.commodity:
         cells = cells.filter(commodity_in(cells, filters.commodity, commodity_sitc))
