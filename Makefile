@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb summary --period 2025-12
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb compile
 	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb indices --period 2025-12 --by partner --top 10
+	$(BIN)/entrepot --store $(DEMO)/entrepot.duckdb release --period 2025-12 --out out/release-2025-12
 
 test: $(STAMP)
 	$(BIN)/pytest -q
@@ -44,6 +45,8 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/ingest_rate.py
 	$(BIN)/python bench/index_formulas.py
 	$(BIN)/python bench/compile.py --rows 20M
+	$(BIN)/python bench/analysis.py --rows 1M
+	$(BIN)/python bench/release.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache
+	rm -rf $(VENV) $(DEMO) out .pytest_cache

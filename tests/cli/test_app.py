@@ -192,6 +192,12 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--format": "table",
         "--out": "(the terminal)",
     },
+    "release": {
+        "--out": "(./out/release-YYYY-MM)",
+        "--format": "html,pdf,md,xlsx",
+        "--backend": "duckdb",
+        "--as-of": "(now)",
+    },
     "profile": {
         "--years": "(the last 3 complete years in the store)",
         "--top": "10",

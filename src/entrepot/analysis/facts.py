@@ -275,7 +275,21 @@ def _comparisons(ctx: _Context) -> list[Fact]:
                 "sum of the month's cells" + (" (exports − imports)" if flow == "balance" else ""),
             )
         )
+        ytd = compare(series, ctx.period, "ytd")
+        facts.append(
+            Fact(
+                f"{flow}.value.year_to_date",
+                "level",
+                "value",
+                ytd.current,
+                ctx.currency,
+                ctx.inputs(**inputs, window="ytd"),
+                "sum of the cells of January to the month",
+                {"months": list(ytd.current_months)},
+            )
+        )
         if flow == "balance":
+            facts += _balance_shares(ctx, totals)
             continue
         for kind in VALUE_KINDS:
             c = compare(series, ctx.period, kind)
@@ -289,6 +303,18 @@ def _comparisons(ctx: _Context) -> list[Fact]:
                     "sums of the windows' cells",
                 )
             )
+        # The previous month's change: "after a year-on-year increase of 18.8% in November".
+        before = compare(series, ctx.period.shift(-1), "yoy")
+        facts.append(
+            _pct_fact(
+                ctx,
+                f"{flow}.value.yoy.previous_month",
+                "comparison",
+                before,
+                {**inputs, "period": str(ctx.period.shift(-1))},
+                "the previous month against the same month a year earlier",
+            )
+        )
     try:
         indices = ctx.index_frame("total", "total_exports")
     except NotInStoreError:
@@ -325,6 +351,34 @@ def _comparisons(ctx: _Context) -> list[Fact]:
                 )
     del indices
     return facts + _regions(ctx)
+
+
+def _balance_shares(ctx: _Context, totals: pd.DataFrame) -> list[Fact]:
+    """The balance as a percentage of the value of imports, for the month and the year
+    to date ("a visible trade deficit … equivalent to 11.0% of the value of imports")."""
+    facts = []
+    months = {
+        "month": [ctx.period.key],
+        "ytd": [Period(ctx.period.year, m).key for m in range(1, ctx.period.month + 1)],
+    }
+    for window, keys in months.items():
+        held = totals.reindex(keys)
+        complete = not held[["balance", "imports"]].isna().any().any()
+        imports = float(held.imports.sum()) if complete else 0.0
+        share = float(held.balance.sum()) / imports * 100 if imports else None
+        suffix = "" if window == "month" else ".year_to_date"
+        facts.append(
+            Fact(
+                f"balance.pct_of_imports{suffix}",
+                "level",
+                "share_pct",
+                share,
+                "%",
+                ctx.inputs(flow="balance", breakdown="total", key="total", window=window),
+                "the balance (exports − imports) over the value of imports",
+            )
+        )
+    return facts
 
 
 def _regions(ctx: _Context) -> list[Fact]:

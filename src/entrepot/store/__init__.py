@@ -76,7 +76,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version
-    9
+    10
     """
 
     def __init__(

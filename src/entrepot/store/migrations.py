@@ -137,6 +137,15 @@ MIGRATIONS: list[list[Step]] = [
         """CREATE TABLE adjusted_values (
             adjustment_id BIGINT, period INTEGER, original DOUBLE, adjusted DOUBLE)""",
     ],
+    # 10: releases as published: the period, the newest load and the compilation they saw,
+    # the formats and folder they were written to, and every figure as printed (JSON), so
+    # that the next release of the period can say what changed since.
+    [
+        """CREATE TABLE releases (
+            release_id BIGINT PRIMARY KEY, period INTEGER NOT NULL, created TIMESTAMP,
+            last_load BIGINT, compile_id BIGINT, formats VARCHAR, out_dir VARCHAR,
+            figures VARCHAR NOT NULL)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
