@@ -46,7 +46,7 @@ def test_every_file_is_written(report: ReleaseReport) -> None:
     ]  # fmt: skip
     assert {p.name for p in (report.out_dir / "charts").iterdir()} == {
         "chart-destinations.svg", "chart-divisions.svg", "chart-headline-value.svg",
-        "chart-volume-price.svg",
+        "chart-headline-volume.svg", "chart-modes.svg", "chart-volume-price.svg",
     }  # fmt: skip
     assert report.release_id == 1
 

@@ -658,7 +658,24 @@ def _by_mode(b: Builder) -> Section:
         ),
         tuple(rows),
     )
-    return Section("by-mode", "By mode of transport", (Paragraph(tuple(parts)), table_block))
+    modes = table.sort_values("current", ascending=False)
+    chart = Chart(
+        "chart-modes",
+        "Total exports by mode of transport",
+        charts.bars(
+            pd.DataFrame(
+                {
+                    "label": [MODE_LABELS.get(str(k), str(k)) for k in modes.key],
+                    "value": modes.current.to_numpy() / 1e9,
+                    "change_pct": modes.growth_pct.to_numpy(),
+                }
+            ),
+            title=f"Total exports by mode of transport, {wording.month(b.period)}",
+            value="value",
+            unit=f"{b.currency} billion",
+        ),
+    )
+    return Section("by-mode", "By mode of transport", (Paragraph(tuple(parts)), table_block, chart))
 
 
 def _volume_and_price(b: Builder) -> Section:
@@ -735,7 +752,16 @@ def _volume_and_price(b: Builder) -> Section:
                 ")",
             ]
         narrative += ["."]
-    blocks: list[Any] = [text, prices, flows]
+    volume = Chart(
+        "chart-headline-volume",
+        "Total exports by volume, monthly",
+        charts.headline(
+            _headline_frame(b, "volume"),
+            title="Total exports by volume",
+            unit=f"index, {stored.compilation_reference_year(b.store, b.compile_id)} = 100",
+        ),
+    )
+    blocks: list[Any] = [text, volume, prices, flows]
     if narrative:
         blocks.append(Paragraph(tuple(narrative)))
     blocks += [

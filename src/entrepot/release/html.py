@@ -48,7 +48,7 @@ body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
 h2 { break-after: avoid; }
 figure, table { break-inside: avoid; }
 .fig { border-bottom: none; }
-figure img { width: 100%; height: auto; }
+figure img { max-width: 100%; height: auto; }
 """
 
 SCRIPT = """
@@ -115,8 +115,13 @@ def _chart(block: Chart, *, static: bool) -> str:
     if static:
         # A PNG drawn by vl-convert with the fonts it measured: an SVG would be set again
         # in the PDF's fonts, and long labels would run past its edge.
-        png = base64.b64encode(charts.to_png(block.spec, scale=2)).decode("ascii")
-        body = f'<img src="data:image/png;base64,{png}" alt="{escape.escape(block.title)}">'
+        image = charts.to_png(block.spec, scale=2)
+        width = int.from_bytes(image[16:20], "big") / 2  # the PNG header's width, at scale 1
+        png = base64.b64encode(image).decode("ascii")
+        body = (
+            f'<img src="data:image/png;base64,{png}" style="width: {width:.0f}px" '
+            f'alt="{escape.escape(block.title)}">'
+        )
     else:
         body = charts.embed(block.spec, block.id)
     caption = f"<figcaption>{escape.escape(block.caption)}</figcaption>" if block.caption else ""
