@@ -22,7 +22,9 @@ def test_every_fact_has_an_id_inputs_and_a_method(december: Analysis) -> None:
     assert december.notes == []
     assert {f.topic for f in december.facts} == set(TOPICS)
     for fact in december.facts:
-        assert fact.inputs["period"] == "2025-12" and fact.method, fact.id
+        # The previous month's change ("after … in November") is of that month.
+        month = "2025-11" if fact.id.endswith(".previous_month") else "2025-12"
+        assert fact.inputs["period"] == month and fact.method, fact.id
 
 
 def test_headline_comparisons_and_streaks(december: Analysis) -> None:
