@@ -49,7 +49,7 @@ def test_year_to_date_and_year_windows() -> None:
     assert (ytd.current[0], ytd.previous[0], ytd.growth_pct[0]) == (12.0, 6.0, 100.0)
     year = value_contributions(frame, Period(2025, 3), "year")
     assert (year.current[0], year.previous[0]) == (156.0, 78.0)
-    with pytest.raises(InputError, match="no figures for 2024-07"):
+    with pytest.raises(InputError, match="No figures for 2024-07"):
         value_contributions(frame[frame.period != 202407], Period(2025, 3), "year")
     with pytest.raises(InputError, match="Window 'week'"):
         value_contributions(frame, DECEMBER, "week")
@@ -126,5 +126,5 @@ def test_index_contributions_by_hand() -> None:
 def test_index_contribution_errors() -> None:
     with pytest.raises(InputError, match="Measure 'value'"):
         index_contributions(components(), DECEMBER, measure="value")
-    with pytest.raises(InputError, match="no figures for 2024-11"):
+    with pytest.raises(InputError, match="No figures for 2024-11"):
         index_contributions(components(), Period(2025, 11), measure="price")

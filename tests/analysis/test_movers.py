@@ -50,5 +50,5 @@ def test_shares() -> None:
     assert out.label[0] == "name of B"
     # Shares need only the current months.
     assert shares(frame()[frame().period == 202512], DECEMBER).share_pct[0] == 50.0
-    with pytest.raises(InputError, match="no figures for 2025-11"):
+    with pytest.raises(InputError, match="No figures for 2025-11"):
         shares(frame(), Period(2025, 11))

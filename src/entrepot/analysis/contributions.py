@@ -54,7 +54,10 @@ def check_held(frame: pd.DataFrame, months: Iterable[int]) -> None:
     held = set(frame.period.astype(int))
     missing = [str(Period.from_key(m)) for m in months if m not in held]
     if missing:
-        raise InputError(f"The frame holds no figures for {', '.join(missing)}.")
+        raise InputError(
+            f"No figures for {', '.join(missing)}: the comparison needs every month of both "
+            "periods."
+        )
 
 
 def labels(frame: pd.DataFrame) -> pd.Series:

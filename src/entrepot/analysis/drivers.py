@@ -584,7 +584,12 @@ def mix_summary(
     codes = [str(c) for c in codes]
 
     def share(t: pd.DataFrame, column: str) -> float:
-        return float((t[column] / 100 * t["total"]).sum() / t["total"].sum() * 100)
+        total = float(t["total"].sum())
+        return float((t[column] / 100 * t["total"]).sum() / total * 100) if total else math.nan
+
+    def growth(column: str) -> float:
+        base = float(before[column].sum())
+        return (float(now[column].sum()) / base - 1) * 100 if base else math.nan
 
     return MixSummary(
         year=year,
@@ -593,8 +598,8 @@ def mix_summary(
         share_pct=share(now, "share_pct"),
         share_before_pct=share(before, "share_pct"),
         change_pp=share(now, "share_pct") - share(before, "share_pct"),
-        growth_pct=float(now["value"].sum() / before["value"].sum() - 1) * 100,
-        total_growth_pct=float(now["total"].sum() / before["total"].sum() - 1) * 100,
+        growth_pct=growth("value"),
+        total_growth_pct=growth("total"),
         shares={c: (share(now, f"share_{c}"), share(before, f"share_{c}")) for c in codes},
     )
 

@@ -144,7 +144,9 @@ def build(
     analysis = analyse(store, backend, period, as_of=as_of, keep=keep, progress=step)
     if analysis.notes:
         raise EntrepotError(
-            "The release needs every part of the analysis: " + "; ".join(analysis.notes)
+            "The release needs every part of the analysis: "
+            + "; ".join(note.rstrip(".") for note in analysis.notes)
+            + "."
         )
     b = Builder(store, backend, period, analysis)
     b.compile_id = stored.latest_compilation(store, as_of)
