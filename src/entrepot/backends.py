@@ -8,9 +8,11 @@ Spark runs the same expressions when the ``[spark]`` extra is installed.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -204,23 +206,40 @@ def duckdb_backend(store: Store) -> Backend:
     return Backend("duckdb", store.ibis())
 
 
-def spark_session(app: str = "entrepot", partitions: int = 4) -> SparkSession:
-    """A local SparkSession tuned for small jobs (no UI, few shuffle partitions)."""
+SPARK_MASTER_ENV = "ENTREPOT_SPARK_MASTER"
+"""The Spark master when none is named: local[2] unless this says otherwise."""
+
+
+def spark_session(
+    app: str = "entrepot",
+    partitions: int = 4,
+    *,
+    master: str | None = None,
+    conf: dict[str, str] | None = None,
+) -> SparkSession:
+    """A SparkSession: local[2] tuned for small jobs (no UI, few shuffle partitions) unless
+    ``master`` (or ``$ENTREPOT_SPARK_MASTER``) names another (``local[*]``,
+    ``spark://host:7077``, ``yarn``); ``conf`` adds or overrides settings."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise MissingExtraError(
             "The Spark backend needs PySpark: pip install 'entrepot[spark]' (and Java 17)."
         ) from exc
-    return (
-        SparkSession.builder.master("local[2]")
-        .appName(app)
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
+    settings = {
+        "spark.sql.shuffle.partitions": str(partitions),
+        "spark.ui.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.memory": "2g",
+        **(conf or {}),
+    }
+    builder = SparkSession.builder.master(
+        master or os.environ.get(SPARK_MASTER_ENV) or "local[2]"
+    ).appName(app)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    with engine_errors("Starting a Spark session"):
+        return builder.getOrCreate()
 
 
 def spark_backend(session: SparkSession | None = None) -> Backend:
@@ -237,6 +256,45 @@ def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TAB
     """Copy the store's tables into another backend (for running on Spark from a store)."""
     for name in tables:
         backend.load(name, store.arrow(name))
+
+
+def dataset_backend(name: str, path: str | Path, session: SparkSession | None = None) -> Backend:
+    """The backend ``name`` over a Parquet dataset written by ``entrepot export cells``
+    (:mod:`entrepot.store.datasets`): DuckDB reads the files where they are; Spark reads
+    them on its executors (a local path, or a ``file://``, ``hdfs://`` or ``s3a://`` URI),
+    never through the driver."""
+    from .store.datasets import CLASSIFICATIONS, read_manifest
+
+    name = choice(name, BACKENDS, "backend")
+    uri = str(path)
+    local = "://" not in uri or uri.startswith("file://")
+    if local:
+        read_manifest(Path(uri.removeprefix("file://")))
+    tables = {"cells": f"{uri.rstrip('/')}/cells"}
+    tables.update({t: f"{uri.rstrip('/')}/classifications/{t}.parquet" for t in CLASSIFICATIONS})
+    if name == "spark":
+        backend = spark_backend(session)
+        spark = backend.con._session
+        with engine_errors(f"Reading the dataset {uri} on Spark"):
+            for table, location in tables.items():
+                frame = spark.read.parquet(location)
+                if table == "cells":  # the folder names the period: an int, as stored
+                    frame = frame.withColumn("period", frame["period"].cast("int"))
+                frame.createOrReplaceTempView(table)
+        return backend
+    con = ibis.duckdb.connect()
+    with engine_errors(f"Reading the dataset {uri} on DuckDB"):
+        for table, location in tables.items():
+            where = location.removeprefix("file://").replace("'", "''")
+            if table == "cells":
+                source = (
+                    "SELECT period::INTEGER AS period, * EXCLUDE (period) FROM "
+                    f"read_parquet('{where}/*/*.parquet', hive_partitioning = true)"
+                )
+            else:
+                source = f"SELECT * FROM read_parquet('{where}')"
+            con.con.execute(f'CREATE VIEW "{table}" AS {source}')
+    return Backend("duckdb", con)
 
 
 def connect(name: str, store: Store, as_of: int | None = None) -> Backend:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import (
     classifications,
     compilations,
+    datasets,
     facts,
     index_numbers,
     profile,
@@ -28,6 +29,7 @@ __all__ = [
     "app",
     "classifications",
     "compilations",
+    "datasets",
     "facts",
     "index_numbers",
     "profile",

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from .. import __version__
-from ..errors import EntrepotError, RejectedRowsError
+from ..backends import SPARK_MASTER_ENV
+from ..errors import EntrepotError, InputError, RejectedRowsError
 from ..store import STORE_ENV, Store, default_store_path
 from .render import err
 
@@ -45,6 +46,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _State:
     store: Path | None = None
+    dataset: str | None = None
+    backend: str | None = None
+    spark_master: str | None = None
+    spark_conf: tuple[str, ...] = ()
 
 
 state = _State()
@@ -115,6 +120,33 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     store: StoreOption = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset",
+            help="Read the cells from a Parquet dataset ('entrepot export cells'): a folder, "
+            "or a file://, hdfs:// or s3a:// URI for Spark.",
+            show_default="the store's cells",
+        ),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend", help="Engine for every command: duckdb or spark.", show_default="duckdb"
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master: local[*], spark://host:7077, yarn.",
+            show_default=f"${SPARK_MASTER_ENV} or local[2]",
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--spark-conf", help="KEY=VALUE for the Spark session (repeatable)."),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -123,6 +155,38 @@ def main(
     ] = False,
 ) -> None:
     state.store = store
+    state.dataset = dataset
+    state.backend = backend
+    state.spark_master = spark_master
+    state.spark_conf = tuple(spark_conf or ())
+
+
+def engine_name(command_backend: str | None) -> str:
+    """The command's ``--backend``, else the one given before the command, else DuckDB."""
+    return command_backend or state.backend or "duckdb"
+
+
+def dataset_engine(name: str | None) -> Backend:
+    """The engine over ``--dataset``'s cells (Spark with ``--spark-master``/``--spark-conf``)."""
+    from ..backends import dataset_backend, spark_session
+
+    assert state.dataset is not None
+    chosen = engine_name(name)
+    session = None
+    if chosen.lower() == "spark":
+        session = spark_session(master=state.spark_master, conf=parse_conf(state.spark_conf))
+    return dataset_backend(chosen, state.dataset, session)
+
+
+def parse_conf(items: Iterable[str]) -> dict[str, str]:
+    """``KEY=VALUE`` options as a dict; an error naming a malformed one."""
+    conf = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--spark-conf {item!r} is not KEY=VALUE.")
+        conf[key.strip()] = value.strip()
+    return conf
 
 
 def store_path(store: Path | None = None) -> Path:
@@ -222,7 +286,7 @@ OutOption = Annotated[
 
 
 def query_engine(
-    name: str,
+    name: str | None,
     store: Store,
     as_of: int | None = None,
     *,
@@ -232,9 +296,21 @@ def query_engine(
     mode: list[str] | None = None,
 ) -> Backend:
     """:func:`connect_engine` with its cells limited to the filter options given."""
+    engine = connect_engine(engine_name(name), store, as_of)
+    return filtered(engine, partner=partner, commodity=commodity, origin=origin, mode=mode)
+
+
+def filtered(
+    engine: Backend,
+    *,
+    partner: list[str] | None = None,
+    commodity: list[str] | None = None,
+    origin: list[str] | None = None,
+    mode: list[str] | None = None,
+) -> Backend:
+    """``engine`` with its cells limited to the filter options given."""
     from ..analysis.filters import resolve
 
-    engine = connect_engine(name, store, as_of)
     filters = resolve(
         engine,
         partner=partner or (),
@@ -243,6 +319,16 @@ def query_engine(
         mode=mode or (),
     )
     return engine.filtered(filters) if filters else engine
+
+
+def dataset_currency() -> str:
+    """The currency of ``--dataset``'s values, from its manifest."""
+    from ..store.datasets import read_manifest
+
+    assert state.dataset is not None
+    if "://" in state.dataset and not state.dataset.startswith("file://"):
+        return "HK$"  # a remote dataset's manifest is read by the engine, not here
+    return str(read_manifest(Path(state.dataset.removeprefix("file://"))).get("currency", "HK$"))
 
 
 def output_format(fmt: str, as_json: bool) -> str:

@@ -65,7 +65,13 @@ def series(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="Engine. " + one_of(BACKENDS),
+            show_default="--backend before the command, else duckdb",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Annotated
 
 import typer
 
 from ..analysis.summary import Summary, SummaryRow
 from ..backends import BACKENDS
+from ..errors import InputError
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
 from .app import (
@@ -23,11 +25,15 @@ from .app import (
     TopOption,
     app,
     as_of_load,
+    dataset_currency,
+    dataset_engine,
+    filtered,
     friendly,
     one_of,
     open_store,
     output_format,
     query_engine,
+    state,
 )
 from .render import console, emit, key_cells, keyed_table, money, pct, table
 
@@ -52,27 +58,44 @@ def summary(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="Engine. " + one_of(BACKENDS),
+            show_default="--backend before the command, else duckdb",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Values for the month and the year to date, with year-on-year changes."""
+    """Values for the month and the year to date, with year-on-year changes (of the store's
+    cells, or of a dataset's with --dataset before the command)."""
     from ..analysis.summary import breakdown, rows_frame
     from ..analysis.summary import summary as run_summary
 
     month = Period.parse(period)
     fmt = output_format(fmt, as_json)
-    with open_store(store, read_only=True) as opened:
-        engine = query_engine(
-            backend,
-            opened,
-            as_of_load(opened, as_of),
-            partner=partner,
-            commodity=commodity,
-            origin=origin,
-            mode=mode,
-        )
-        currency = opened.currency
+    with ExitStack() as stack:
+        if state.dataset and store is None:
+            if as_of:
+                raise InputError("--as-of reads a store's history of loads: a dataset has none.")
+            engine = filtered(
+                dataset_engine(backend),
+                partner=partner, commodity=commodity, origin=origin, mode=mode,
+            )  # fmt: skip
+            currency = dataset_currency()
+        else:
+            opened = stack.enter_context(open_store(store, read_only=True))
+            engine = query_engine(
+                backend,
+                opened,
+                as_of_load(opened, as_of),
+                partner=partner,
+                commodity=commodity,
+                origin=origin,
+                mode=mode,
+            )
+            currency = opened.currency
         if by:
             rows = breakdown(engine, month, by)
         else:
