@@ -231,6 +231,9 @@ def spark_session(
         "spark.ui.enabled": "false",
         "spark.sql.session.timeZone": "UTC",
         "spark.driver.memory": "2g",
+        # A compilation's plans are deep: their full text (for the SQL listeners, UI or
+        # not) would fill the driver's heap.
+        "spark.sql.maxPlanStringLength": "65536",
         **(conf or {}),
     }
     builder = SparkSession.builder.master(

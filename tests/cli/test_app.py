@@ -146,7 +146,7 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--imputation": "class_mean",
         "--cell-keys": "(none)",
         "--min-coverage": "0.5",
-        "--backend": "duckdb",
+        "--backend": "(--backend before the command, else duckdb)",
         "--as-of": "(now)",
     },
     "indices": {

@@ -74,3 +74,35 @@ def test_summary_of_a_dataset_on_spark(compiled_store: Path, tmp_path: Path) -> 
     assert error_of("--spark-conf", "nonsense", "--backend", "spark", "--dataset", to, *args) == (
         "error: --spark-conf 'nonsense' is not KEY=VALUE."
     )
+
+
+def series_of(path: Path) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "SELECT measure, breakdown, key, period, value, price_index, volume_index, "
+            "value_yoy_pct, price_yoy_pct, volume_yoy_pct FROM index_series "
+            "ORDER BY measure, breakdown, key, period"
+        ).df()
+
+
+def same_series(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    assert len(left) == len(right) > 0
+    keys = ["measure", "breakdown", "key", "period"]
+    assert left[keys].equals(right[keys])
+    for column in left.columns.difference(keys):
+        pd.testing.assert_series_equal(left[column], right[column], rtol=1e-9, check_names=False)
+
+
+def test_compile_a_dataset_into_a_store(compiled_store: Path, tmp_path: Path) -> None:
+    to, out = tmp_path / "ds", tmp_path / "series.duckdb"
+    ok("--store", compiled_store, "export", "cells", "--to", to)
+    assert error_of("--dataset", to, "compile") == (
+        "error: Name the store that keeps the compiled series: --store PATH."
+    )
+    ok("--dataset", to, "--store", out, "compile")
+    same_series(series_of(out), series_of(compiled_store))
+    # The store holding the series answers 'indices' as the original does.
+    args = ("indices", "--period", "2025-12", "--by", "division", "--json")
+    assert json.loads(ok("--store", out, *args).stdout) == json.loads(
+        ok("--store", compiled_store, *args).stdout
+    )

@@ -219,6 +219,15 @@ def connect_engine(name: str, store: Store, as_of: int | None = None) -> Backend
     return backend
 
 
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Engine. One of: duckdb, spark (any case).",
+        show_default="--backend before the command, else duckdb",
+    ),
+]
+"""A query command's engine: it falls back on the one named before the command."""
+
 AsOfOption = Annotated[
     str | None,
     typer.Option(

@@ -10,16 +10,17 @@ import pandas as pd
 import typer
 
 from ..analysis.compilations import VOLUME_REF_RANGE, Diagnostics, IndexRow, thin
-from ..backends import BACKENDS
 from ..compute.levels import LINKINGS
 from ..compute.relatives import IMPUTATIONS
 from ..compute.trade_indices import FORMULAS
 from ..compute.unit_values import EXTRA_CELL_KEYS
+from ..errors import InputError
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
 from .app import (
     AsOfOption,
     CommodityOption,
+    EngineOption,
     FormatOption,
     JsonOption,
     ModeOption,
@@ -31,11 +32,14 @@ from .app import (
     app,
     as_of_load,
     connect_engine,
+    dataset_engine,
+    engine_name,
     friendly,
     one_of,
     open_store,
     output_format,
     query_engine,
+    state,
 )
 from .render import (
     console,
@@ -96,19 +100,28 @@ def compile_(
             min=0.0, max=1.0, help="Flag node-months with less of their value in matched cells."
         ),
     ] = 0.5,
-    backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
+    backend: EngineOption = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Compile unit value (price) and volume indices for every flow and breakdown."""
+    """Compile unit value (price) and volume indices for every flow and breakdown (of a
+    dataset's cells with --dataset before the command: the series go into --store)."""
     from ..analysis.compilations import compile_store
     from ..compute.unit_values import Outliers
 
     rule = Outliers(low=low, high=high, fence=fence or None)
     keys = [k.strip() for k in cell_keys.split(",") if k.strip()]
-    with open_store(store) as opened, steps("compiling") as step:
-        load = as_of_load(opened, as_of)
-        engine = connect_engine(backend, opened, load)
+    from_dataset = state.dataset is not None
+    if from_dataset and not (store or state.store):
+        raise InputError("Name the store that keeps the compiled series: --store PATH.")
+    with open_store(store, create=from_dataset) as opened, steps("compiling") as step:
+        if from_dataset:
+            if as_of:
+                raise InputError("--as-of reads a store's history of loads: a dataset has none.")
+            load, engine = None, dataset_engine(backend)
+        else:
+            load = as_of_load(opened, as_of)
+            engine = connect_engine(engine_name(backend), opened, load)
         report = compile_store(
             opened,
             engine,
@@ -173,13 +186,7 @@ def indices(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="Engine. " + one_of(BACKENDS),
-            show_default="--backend before the command, else duckdb",
-        ),
-    ] = None,
+    backend: EngineOption = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 import typer
 
 from ..analysis.facts import TOPICS, Analysis, Fact
-from ..backends import BACKENDS
 from ..periods import Period
 from .app import (
     AsOfOption,
     CommodityOption,
+    EngineOption,
     FormatOption,
     JsonOption,
     ModeOption,
@@ -70,13 +70,7 @@ def analyse(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="Engine. " + one_of(BACKENDS),
-            show_default="--backend before the command, else duckdb",
-        ),
-    ] = None,
+    backend: EngineOption = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:

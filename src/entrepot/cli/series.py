@@ -7,12 +7,12 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from ..backends import BACKENDS
 from ..periods import Period
 from ..schema import BREAKDOWNS, INDEX_FLOWS
 from .app import (
     AsOfOption,
     CommodityOption,
+    EngineOption,
     FormatOption,
     JsonOption,
     ModeOption,
@@ -65,13 +65,7 @@ def series(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="Engine. " + one_of(BACKENDS),
-            show_default="--backend before the command, else duckdb",
-        ),
-    ] = None,
+    backend: EngineOption = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:

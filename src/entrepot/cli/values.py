@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from ..analysis.summary import Summary, SummaryRow
-from ..backends import BACKENDS
 from ..errors import InputError
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, MEASURES
 from .app import (
     AsOfOption,
     CommodityOption,
+    EngineOption,
     FormatOption,
     JsonOption,
     ModeOption,
@@ -58,13 +58,7 @@ def summary(
     fmt: FormatOption = "table",
     out: OutOption = None,
     as_json: JsonOption = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="Engine. " + one_of(BACKENDS),
-            show_default="--backend before the command, else duckdb",
-        ),
-    ] = None,
+    backend: EngineOption = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
