@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -234,6 +235,8 @@ def spark_session(
         # A compilation's plans are deep: their full text (for the SQL listeners, UI or
         # not) would fill the driver's heap.
         "spark.sql.maxPlanStringLength": "65536",
+        # Not the working folder: tables a session saves go to a scratch folder.
+        "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "entrepot-spark-warehouse"),
         **(conf or {}),
     }
     builder = SparkSession.builder.master(

@@ -145,6 +145,7 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--fence": "3.0",
         "--imputation": "class_mean",
         "--cell-keys": "(none)",
+        "--breakdowns": "(all (origin when it is a cell key))",
         "--min-coverage": "0.5",
         "--backend": "(--backend before the command, else duckdb)",
         "--as-of": "(now)",

@@ -141,5 +141,11 @@ def test_summary_and_compile_on_the_cluster(
     args = ("summary", "--period", "2025-12", "--json")
     spark = entrepot(*on_cluster(cluster), "--dataset", dataset, *args)
     assert json.loads(spark) == json.loads(ok("--store", compiled_store, *args).stdout)
-    entrepot(*on_cluster(cluster), "--dataset", dataset, "--store", out, "compile")
-    same_series(series_of(out), series_of(compiled_store))
+    # The total breakdown: Spark plans each breakdown's many stages on the driver, which
+    # takes minutes on a two-core machine; the others are checked on local Spark and DuckDB.
+    entrepot(
+        *on_cluster(cluster), "--dataset", dataset, "--store", out, "compile",
+        "--breakdowns", "total",
+    )  # fmt: skip
+    expected = series_of(compiled_store)
+    same_series(series_of(out), expected[expected.breakdown == "total"].reset_index(drop=True))

@@ -440,3 +440,16 @@ def test_indices_marks_thin_volume_and_low_coverage(sample_store: Path, tmp_path
         assert (lines[r.key].count("*") == 1) is (r in thin)
     assert "! less of the month's value has prices than the compilation's minimum." in out
     assert "* the volume index averages outside 95–105 over the reference year" in out
+
+
+def test_compile_some_breakdowns(filled_store: Path) -> None:
+    out = ok("--store", filled_store, "compile", "--breakdowns", "total, Partner").stdout
+    assert "series rows for total, partner;" in " ".join(out.split())
+    with Store(filled_store, read_only=True) as store:
+        assert store.query("SELECT DISTINCT breakdown FROM index_series ORDER BY 1") == [
+            ("partner",),
+            ("total",),
+        ]
+    assert error_of("--store", filled_store, "compile", "--breakdowns", "hs").startswith(
+        "error: Unknown breakdown 'hs'"
+    )

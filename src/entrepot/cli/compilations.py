@@ -85,6 +85,13 @@ def compile_(
             + one_of(IMPUTATIONS)
         ),
     ] = "class_mean",
+    breakdowns: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated breakdowns to compile: " + ", ".join(BREAKDOWNS) + ".",
+            show_default="all (origin when it is a cell key)",
+        ),
+    ] = None,
     cell_keys: Annotated[
         str,
         typer.Option(
@@ -133,6 +140,9 @@ def compile_(
             imputation=imputation,
             cell_keys=keys,
             min_coverage=min_coverage,
+            breakdowns=[b.strip() for b in breakdowns.split(",") if b.strip()]
+            if breakdowns
+            else None,
             progress=step,
         )
     first, last = (str(Period.from_key(p)) for p in report.periods)
