@@ -7,14 +7,16 @@ Spark runs the same expressions when the ``[spark]`` extra is installed.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import ibis
@@ -79,6 +81,8 @@ class Backend:
     load (``--as-of``)."""
     filters: Filters = field(default_factory=Filters)
     """The cells every query reads (``--partner``, ``--commodity``…): the rest is unseen."""
+    session: Any = None
+    """Spark's SparkSession (None on DuckDB): temporary views and caching go through it."""
 
     def filtered(self, filters: Filters) -> Backend:
         """This engine with its cells limited to ``filters``."""
@@ -139,7 +143,7 @@ class Backend:
         with engine_errors(f"Computing {name} on {self.name}"):
             sql = self.con.compile(expr)
             if self.name == "spark":
-                frame = self.con._session.sql(sql).cache()
+                frame = self.session.sql(sql).cache()
                 frame.createOrReplaceTempView(name)
                 return self.con.table(name)
             self.con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
@@ -149,7 +153,7 @@ class Backend:
         """Drop a table :meth:`materialize` made."""
         with engine_errors(f"Dropping {name} on {self.name}"):
             if self.name == "spark":
-                session = self.con._session
+                session = self.session
                 session.catalog.uncacheTable(name)
                 session.catalog.dropTempView(name)
             else:
@@ -160,7 +164,7 @@ class Backend:
         if self.name == "spark":
             # Arrow keeps the column types (an all-null column stays text), and a view
             # keeps tests and one-off runs from writing a warehouse to disk.
-            self.con._session.createDataFrame(data).createOrReplaceTempView(name)
+            self.session.createDataFrame(data).createOrReplaceTempView(name)
             return self.con.table(name)
         return self.con.create_table(name, data, overwrite=True)
 
@@ -255,13 +259,7 @@ def spark_backend(session: SparkSession | None = None) -> Backend:
         con = ibis.pyspark.connect(session)
     except ImportError as exc:  # pragma: no cover - the extra pulls both in
         raise MissingExtraError("pip install 'entrepot[spark]'") from exc
-    return Backend("spark", con)
-
-
-def copy_store(store: Store, backend: Backend, tables: Iterable[str] = STORE_TABLES) -> None:
-    """Copy the store's tables into another backend (for running on Spark from a store)."""
-    for name in tables:
-        backend.load(name, store.arrow(name))
+    return Backend("spark", con, session=session)
 
 
 def dataset_backend(name: str, path: str | Path, session: SparkSession | None = None) -> Backend:
@@ -280,7 +278,7 @@ def dataset_backend(name: str, path: str | Path, session: SparkSession | None = 
     tables.update({t: f"{uri.rstrip('/')}/classifications/{t}.parquet" for t in CLASSIFICATIONS})
     if name == "spark":
         backend = spark_backend(session)
-        spark = backend.con._session
+        spark = backend.session
         with engine_errors(f"Reading the dataset {uri} on Spark"):
             for table, location in tables.items():
                 frame = spark.read.parquet(location)
@@ -306,6 +304,7 @@ def dataset_backend(name: str, path: str | Path, session: SparkSession | None = 
 def connect(name: str, store: Store, as_of: int | None = None) -> Backend:
     """The backend called ``name`` (one of :data:`BACKENDS`, any case) over ``store``'s data;
     with ``as_of``, its cells as they stood once that load was committed."""
+    from .store.datasets import export_dataset
     from .store.loads import view_as_of  # the store imports this module
 
     name = choice(name, BACKENDS, "backend")
@@ -314,8 +313,9 @@ def connect(name: str, store: Store, as_of: int | None = None) -> Backend:
         backend = duckdb_backend(store)
         backend.views.update(views)
         return backend
-    backend = spark_backend()
-    copy_store(store, backend, [t for t in STORE_TABLES if t not in views])
-    for table, source in views.items():
-        backend.load(table, store.arrow(source))
-    return backend
+    # Spark reads a store as it reads any data: a Parquet dataset its executors read, here
+    # written to a scratch folder for the life of the process (not through the driver).
+    scratch = Path(tempfile.mkdtemp(prefix="entrepot-spark-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    export_dataset(store, scratch / "dataset", cells=views.get("cells", "cells"))
+    return dataset_backend("spark", scratch / "dataset")

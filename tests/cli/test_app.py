@@ -330,18 +330,18 @@ def test_a_spark_error_is_one_line(small_store: Path, monkeypatch: pytest.Monkey
     class FailingSpark:
         """The Spark connection, whose every query fails in Spark's analyser."""
 
-        def __init__(self, con: Any) -> None:
-            self._con = con
+        def __init__(self, con: Any, session: Any) -> None:
+            self._con, self._session = con, session
 
         def __getattr__(self, name: str) -> Any:
             return getattr(self._con, name)
 
         def execute(self, expr: Any) -> Any:
-            return self._con._session.sql("SELECT no_such_column FROM cells").collect()
+            return self._session.sql("SELECT no_such_column FROM cells").collect()
 
     def failing(name: str, store: Store, as_of: int | None = None) -> entrepot.backends.Backend:
         backend = connect(name, store, as_of)
-        backend.con = FailingSpark(backend.con)
+        backend.con = FailingSpark(backend.con, backend.session)
         return backend
 
     monkeypatch.setattr(entrepot.backends, "connect", failing)

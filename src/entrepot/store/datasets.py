@@ -43,9 +43,12 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def export_dataset(store: Store, to: Path, *, replace: bool = False) -> dict[str, Any]:
+def export_dataset(
+    store: Store, to: Path, *, replace: bool = False, cells: str = "cells"
+) -> dict[str, Any]:
     """Write the store's cells and classifications to ``to`` (see the module's layout)
-    and return the manifest."""
+    and return the manifest. ``cells`` names the relation to read them from (the cells as
+    they stood after a load, for ``--as-of``)."""
     periods = store.periods()
     if not periods:
         raise NotInStoreError(f"Store {store.path} holds no cells to export.")
@@ -65,7 +68,8 @@ def export_dataset(store: Store, to: Path, *, replace: bool = False) -> dict[str
         )
         with engine_errors(f"Exporting the cells of {store.path} to {to}", StoreError):
             store.con.execute(
-                f"COPY (SELECT {columns} FROM cells ORDER BY period) TO {_quoted(work / 'cells')} "
+                f'COPY (SELECT {columns} FROM "{cells}" ORDER BY period) '
+                f"TO {_quoted(work / 'cells')} "
                 "(FORMAT parquet, PARTITION_BY (period), COMPRESSION zstd)"
             )
             (work / "classifications").mkdir()
