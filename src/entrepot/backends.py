@@ -243,9 +243,11 @@ def spark_session(
         "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "entrepot-spark-warehouse"),
         **(conf or {}),
     }
-    builder = SparkSession.builder.master(
-        master or os.environ.get(SPARK_MASTER_ENV) or "local[2]"
-    ).appName(app)
+    builder = SparkSession.builder.appName(app)
+    chosen = master or os.environ.get(SPARK_MASTER_ENV)
+    # Under spark-submit the master is spark-submit's: it launched this process's JVM.
+    if chosen or "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(chosen or "local[2]")
     for key, value in settings.items():
         builder = builder.config(key, value)
     with engine_errors("Starting a Spark session"):

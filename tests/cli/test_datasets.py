@@ -106,3 +106,27 @@ def test_compile_a_dataset_into_a_store(compiled_store: Path, tmp_path: Path) ->
     assert json.loads(ok("--store", out, *args).stdout) == json.loads(
         ok("--store", compiled_store, *args).stdout
     )
+
+
+@pytest.mark.spark
+def test_spark_submit_runs_the_command_line(compiled_store: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    pyspark = pytest.importorskip("pyspark")
+    to = tmp_path / "ds"
+    ok("--store", compiled_store, "export", "cells", "--to", to)
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    entry = subprocess.run(
+        [sys.executable, "-m", "entrepot.submit", "--path"], capture_output=True, text=True
+    ).stdout.strip()
+    result = subprocess.run(
+        [str(submit), "--master", "local[2]", "--conf", "spark.ui.enabled=false", entry,
+         "--backend", "spark", "--dataset", str(to), "summary", "--period", "2025-12", "--json"],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYSPARK_PYTHON": sys.executable},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    args = ("summary", "--period", "2025-12", "--json")
+    assert json.loads(result.stdout) == json.loads(ok("--store", compiled_store, *args).stdout)
