@@ -26,6 +26,7 @@ from ..store import releases as stored
 from . import charts
 from .content import build
 from .document import Release
+from .wording import billion
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "md", "xlsx")
 OUTPUTS = ("release.html", "release.pdf", "release.md", "release.xlsx", "provenance.json")
@@ -120,8 +121,8 @@ def _attach_revisions(store: Store, release: Release, period: Period) -> None:
                 "load_id": int(r.load_id),
                 "old_value": float(r.old_value),
                 "new_value": float(r.new_value),
-                "old_text": _money(float(r.old_value), release.currency),
-                "new_text": _money(float(r.new_value), release.currency),
+                "old_text": billion(float(r.old_value), release.currency),
+                "new_text": billion(float(r.new_value), release.currency),
             }
         )
     current = release.provenance()["figures"]
@@ -130,12 +131,6 @@ def _attach_revisions(store: Store, release: Release, period: Period) -> None:
         if change.status == "revised" and change.change:
             lines.append({"kind": "figure", **change.as_dict()})
     release.revisions = lines
-
-
-def _money(value: float, currency: str) -> str:
-    from .wording import billion
-
-    return billion(value, currency)
 
 
 def _render(

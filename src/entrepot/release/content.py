@@ -55,6 +55,7 @@ class Builder:
         self.filters = backend.filters.as_dict()
         self.last_load: int | None = None
         self.compile_id = 0
+        self._regions: dict[str, str] | None = None
 
     # -- figures -----------------------------------------------------------------------
     def add(
@@ -109,8 +110,13 @@ class Builder:
     def change(self, fact_id: str, *, noun: bool = False) -> Ref:
         return self.fact(fact_id, lambda f: wording.change(_num(f.value), noun=noun), ".words")
 
-    def pct(self, fact_id: str, *, signed: bool = False) -> Ref:
-        return self.fact(fact_id, lambda f: _pct_text(f.value, signed))
+    def regions(self) -> dict[str, str]:
+        """Each partner's region, from the classification (read once)."""
+        if self._regions is None:
+            table = self.backend.table("partners").select("code", "region")
+            partners = self.backend.execute(table)
+            self._regions = dict(zip(partners.code, partners.region.astype(str), strict=True))
+        return self._regions
 
     def money(self, fact_id: str, *, absolute: bool = False) -> Ref:
         def text(f: Fact) -> str:
@@ -419,7 +425,6 @@ def _by_country(b: Builder) -> Section:
     blocks: list[Any] = []
     parts: list[Part] = ["Analysed by country/territory, "]
     if ASIA in regions:
-        _, asia = _row_cells(b, "region", regions[ASIA], "total_exports", "region")
         pct = regions[ASIA].month.yoy_pct["total_exports"]
         words = b.add(
             "region.Asia.total_exports.yoy.words",
@@ -430,10 +435,10 @@ def _by_country(b: Builder) -> Section:
             f"entrepot.analysis.summary.breakdown(period={b.period}, by='region')",
             "values_by.region",
         )
-        del asia
         parts += ["the value of total exports to Asia as a whole ", words, ". "]
-    asian = [r for r in destinations if _region(b, r.key) == ASIA][:7]
-    others = [r for r in destinations if _region(b, r.key) != ASIA][:3]
+    region = b.regions()
+    asian = [r for r in destinations if region.get(r.key) == ASIA][:7]
+    others = [r for r in destinations if region.get(r.key) != ASIA][:3]
     if asian:
         parts += ["Among the main Asian destinations, the changes were: "]
         parts += _listing(b, "destinations", asian, "total_exports", "partner")
@@ -472,14 +477,6 @@ def _by_country(b: Builder) -> Section:
         )
     )
     return Section("by-country", "By country/territory", tuple(blocks))
-
-
-def _region(b: Builder, code: str) -> str | None:
-    if not hasattr(b, "_regions"):
-        partners = b.backend.execute(b.backend.table("partners").select("code", "region"))
-        b._regions = dict(zip(partners.code, partners.region, strict=True))  # type: ignore[attr-defined]
-    found = b._regions.get(code)  # type: ignore[attr-defined]
-    return None if found is None else str(found)
 
 
 def _value_table(
@@ -529,7 +526,6 @@ def _by_commodity(b: Builder) -> Section:
     parts: list[Part] = ["Analysed by major commodity, the value of total exports of "]
     top = exports[:4]
     for i, row in enumerate(top):
-        value, change = _row_cells(b, "divisions", row, "total_exports", "division")
         sep = "" if i == 0 else ("; and of " if i == len(top) - 1 else "; of ")
         pct = row.month.yoy_pct["total_exports"]
         parts += [
@@ -554,7 +550,6 @@ def _by_commodity(b: Builder) -> Section:
                 "values_by.division",
             ),
         ]
-        del value, change
     parts += ["."]
     blocks: list[Any] = [
         Paragraph(tuple(parts)),
@@ -682,7 +677,6 @@ def _by_mode(b: Builder) -> Section:
 
 def _volume_and_price(b: Builder) -> Section:
     p = b.period
-    streak = b.analysis["streak.total_exports.volume"]
     text = Paragraph(
         (
             f"In {wording.month(p)}, the volume of total exports ",
@@ -701,7 +695,6 @@ def _volume_and_price(b: Builder) -> Section:
             ". " + VOLUME_NOTE,
         )
     )
-    del streak
     prices = Paragraph(
         (
             "The prices of total exports ",
@@ -872,7 +865,7 @@ def _by_origin(b: Builder) -> Section:
     rows = sorted(rows, key=lambda r: -r.month.values["re_exports"])[:TOP]
     parts: list[Part] = ["Re-exports of goods originating from "]
     for i, row in enumerate(rows[:3]):
-        value, change = _row_cells(b, "origins", row, "re_exports", "origin")
+        _, change = _row_cells(b, "origins", row, "re_exports", "origin")
         sep = "" if i == 0 else (" and those from " if i == 2 else ", those from ")
         words = b.add(
             f"origins.{row.key}.re_exports.value.words",
@@ -883,7 +876,6 @@ def _by_origin(b: Builder) -> Section:
             f"entrepot.analysis.summary.breakdown(period={b.period}, by='origin')",
             "values_by.origin",
         )
-        del value
         verb = " amounted to " if i == 0 else " to "
         parts += [f"{sep}{_name(row)}{verb}", words, " (", change, ")"]
     parts += ["."]
