@@ -71,6 +71,37 @@ def test_new_values_widen_the_domain_and_keep_what_is_stored(store: Store, tmp_p
     assert store.query("SELECT * FROM cells WHERE period = 202501 ORDER BY value") == before
 
 
+def test_history_is_coded_like_the_cells(store: Store, tmp_path: Path) -> None:
+    """What a replace archives keeps its codes: history costs codes, not text."""
+    first = write(
+        tmp_path / "a.csv",
+        "2025-01,imports,85423190,CHN,CHN,,land,100,1,NO.",
+        "2025-01,imports,61091000,USA,USA,,sea,50,2,PCS",
+    )
+    revised = write(
+        tmp_path / "b.csv",
+        "2025-01,imports,85423190,CHN,CHN,,land,90,1,NO.",
+        "2025-01,imports,01012100,AUS,AUS,,air,70,3,KG",
+    )
+    ingest(store, [first])
+    ingest(store, [revised], force=True)
+    types = {
+        (table, column): kind
+        for table, column, kind in store.query(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE table_name IN ('cells', 'cells_archive', 'records')"
+        )
+    }
+    for column in CODED:  # origin, never given, stays text in all three
+        assert types["cells", column].startswith("ENUM(") == (column != "origin")
+        assert types["cells_archive", column] == types["cells", column]
+        assert types["records", column] == types["cells", column]
+    assert store.query(
+        "SELECT commodity::VARCHAR, value FROM cells_archive ORDER BY value"
+    ) == [("61091000", 50.0), ("85423190", 100.0)]
+    assert domain(store, "commodity") == ["01012100", "61091000", "85423190"]
+
+
 def test_codes_order_and_compare_as_text(store: Store, tmp_path: Path) -> None:
     ingest(
         store,

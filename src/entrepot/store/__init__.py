@@ -115,9 +115,10 @@ class Store:
                 ) from None
         if not read_only:
             self._migrate()
-        elif self.schema_version != SCHEMA_VERSION:
+        elif (version := self.schema_version) != SCHEMA_VERSION:
+            self.con.close()  # else this process could not open the file writable to migrate
             raise StoreError(
-                f"Store {self.path} has schema version {self.schema_version}; this entrepot "
+                f"Store {self.path} has schema version {version}; this entrepot "
                 f"needs {SCHEMA_VERSION}. Open it once without read-only access to migrate it."
             )
 

@@ -20,24 +20,35 @@ CODED: tuple[str, ...] = tuple(key for key in CELL_KEY if key != "period")
 """The ``cells`` columns stored as codes: every cell key but the period."""
 
 
+CODED_TABLES: tuple[str, ...] = ("cells", "cells_archive", "records")
+"""Tables holding cells, now or as history: coded alike, so that history costs codes, not
+text, and moves between them without a cast."""
+
+
 def widen(
     con: duckdb.DuckDBPyConnection, incoming: str | None = None, prefix: str = ""
 ) -> list[str]:
-    """Make every coded column of ``cells`` an ENUM holding its values and ``incoming``'s.
+    """Make every coded column of the cell tables an ENUM holding their values and
+    ``incoming``'s.
 
     ``incoming`` is a table (or parenthesised query) whose columns ``prefix + name`` are
     about to be stored (a coded column it lacks will be stored as NULL). Returns the
     columns recoded; a column whose domain already covers the incoming values is left alone.
     """
-    coded, held = _domains(con)
+    held = {table: _domains(con, table) for table in CODED_TABLES if _exists(con, table)}
     arriving = _incoming(con, incoming, prefix) if incoming else {}
     changed = []
     for column in CODED:
-        values = held[column] | arriving.get(column, set())
-        if not values or (column in coded and values == held[column]):
+        values = arriving.get(column, set()).union(*(h[1][column] for h in held.values()))
+        if not values:
             continue
-        con.execute(f"ALTER TABLE cells ALTER COLUMN {column} TYPE {enum_type(values)}")
-        changed.append(column)
+        target = enum_type(values)
+        for table, (coded, domain) in held.items():
+            if column in coded and domain[column] == values:
+                continue
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {target}")
+            if table == "cells":
+                changed.append(column)
     return changed
 
 
@@ -47,24 +58,38 @@ def enum_type(values: set[str]) -> str:
     return "ENUM(" + ", ".join(_quote(v) for v in sorted(values)) + ")"
 
 
-def _domains(con: duckdb.DuckDBPyConnection) -> tuple[set[str], dict[str, set[str]]]:
-    """The coded columns that are ENUMs already, and each one's domain (an ENUM's values;
-    a VARCHAR column's distinct values)."""
+def _domains(
+    con: duckdb.DuckDBPyConnection, table: str
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The coded columns of ``table`` that are ENUMs already, and each one's domain (an
+    ENUM's values, which outlive the rows that held them; a VARCHAR column's distinct
+    values)."""
     types = dict(
         con.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
-            "WHERE table_name = 'cells' AND schema_name = current_schema()"
+            "WHERE table_name = ? AND schema_name = current_schema()",
+            [table],
         ).fetchall()
     )
     coded = {c for c in CODED if types[c].startswith("ENUM")}
     held: dict[str, set[str]] = {}
     for column in coded:  # any row's value carries the type; an empty table has none
-        row = con.execute(f"SELECT enum_range({column}) FROM cells LIMIT 1").fetchone()
+        row = con.execute(f"SELECT enum_range({column}) FROM {table} LIMIT 1").fetchone()
         held[column] = set(row[0]) if row else set()
     text = [c for c in CODED if c not in coded]
     if text:
-        held.update(_distinct(con, "cells", {c: c for c in text}))
+        held.update(_distinct(con, table, {c: c for c in text}))
     return coded, held
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``table`` is in the store yet (a migration may recode before it exists)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
+        "AND schema_name = current_schema()",
+        [table],
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def _incoming(con: duckdb.DuckDBPyConnection, source: str, prefix: str) -> dict[str, set[str]]:
