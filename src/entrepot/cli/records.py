@@ -239,7 +239,9 @@ def _print_load(report: LoadReport, currency: str) -> None:
             f"{currency}{money(rev.new_value)}"
         )
     if report.rejects:
-        shown = table("First rejected rows", ("file", "line", "field", "value", "reason"))
+        shown = table(
+            "First rejected rows", ("file", "line", "field", "value", "reason"), names="reason"
+        )
         for r in report.rejects[:10]:
             shown.add_row(Path(r.file).name, str(r.line), r.field, r.value or "", r.reason)
         err.print(shown)
