@@ -231,3 +231,31 @@ def test_class_mean_imputation_by_hand(backend: Make) -> None:
         assert result.cells_matched == 2
     assert excluded.cells_imputed == 0
     assert imputed.cells_imputed == 2
+
+
+def test_the_total_alone_equals_the_total_of_a_compilation(backend: Make) -> None:
+    """Compiled alone, the total sums the relatives by flow; in a compilation it is summed
+    from the sums by commodity that the SITC breakdowns share. Both give the same series."""
+    from entrepot.compute.classes import commodity_classes
+    from entrepot.compute.trade_indices import (
+        Method,
+        base_sums,
+        breakdown_series,
+        relatives_for,
+    )
+
+    cells = hand_cells(
+        [(p, "domestic_exports", "61091000", 5.0 + p % 7, 2.0) for p in range(202301, 202313)]
+        + [(p, "domestic_exports", "61091000", 6.0 + p % 5, 2.0) for p in range(202401, 202413)]
+        + [(p, "domestic_exports", "61091000", 7.0 + p % 3, 2.5) for p in range(202501, 202513)]
+    )
+    alone, _ = run(backend, cells)
+    be = backend({"cells": cells})
+    tables = [be.table(n) for n in ("cells", "commodity_sitc", "sitc", "partners")]
+    method = Method(reference_year=2024).checked()
+    rel = relatives_for(tables[0], tables[1], tables[2], method)
+    sums = base_sums(tables[0], rel, "sitc", classes=commodity_classes(tables[1], tables[2]))
+    shared = be.execute(breakdown_series(sums, *tables[1:], by="total", method=method))
+    shared = shared.sort_values(["measure", "key", "period"]).reset_index(drop=True)
+    assert len(alone) == len(shared) == 3 * 36  # domestic, re- and total exports; 36 months
+    pd.testing.assert_frame_equal(alone, shared, check_exact=False, rtol=1e-12)

@@ -120,16 +120,19 @@ def relatives_for(
     *,
     units: ir.Table | None = None,
     materialize: Materialize = _inert,
+    dispersion: bool = True,
 ) -> Relatives:
     """The relatives of the cells ``method`` defines, from which every breakdown is summed.
 
     ``materialize`` lets the caller run each part once into a table that the later parts
     and every breakdown read (the default leaves them as one expression). The cells by mode
     stay an expression: :func:`base_sums` runs them only for the breakdown by mode.
+    ``dispersion`` keeps each annual cell's spread of monthly unit values, which only the
+    homogeneity diagnostic reads.
     """
     keys = cell_keys(method.cell_keys)
     elem = materialize("elementary", elementary(cells, keys, units))
-    years = materialize("annual cells", annual(elem, keys, spread=True))
+    years = materialize("annual cells", annual(elem, keys, spread=True, dispersion=dispersion))
     relatives = materialize(
         "relatives",
         cell_relatives(
@@ -278,7 +281,8 @@ def base_sums(
     *,
     classes: ir.Table | None = None,
 ) -> BaseSums:
-    """The :class:`BaseSums` of ``relatives`` by ``base`` (sitc, partner or mode).
+    """The :class:`BaseSums` of ``relatives`` by ``base`` (sitc, partner or mode; or flow,
+    the least that the total breakdown needs, when it is compiled alone).
 
     By ``sitc``, the sums by commodity are classified with ``classes``
     (:func:`~entrepot.compute.classes.commodity_classes`) and summed again, so the
@@ -287,11 +291,11 @@ def base_sums(
     (:mod:`entrepot.compute.modes`).
     """
     column = "commodity" if base == "sitc" else base
-    if column not in relatives.keys and base not in ("sitc", "mode"):
+    if column not in relatives.keys and base not in ("sitc", "mode", "flow"):
         raise InputError(
             f"Indices by {base} need {base} among the cell keys: compile with --cell-keys {base}."
         )
-    keys = ["flow", column]
+    keys = ["flow"] if base == "flow" else ["flow", column]
     values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
     links, direct, annual = relatives.relatives, relatives.direct, relatives.annual
     if base == "mode" and relatives.modes is not None:
@@ -359,7 +363,7 @@ def breakdown_series(
     """The compiled series of every node of breakdown ``by`` (whose base is ``sums``'):
     :data:`SERIES_COLUMNS`."""
     by = choice(by, BREAKDOWNS, "breakdown")
-    if BASE[by] != sums.base:
+    if sums.base not in (BASE[by], *(("flow",) if by == "total" else ())):
         raise ValueError(f"The {by} breakdown needs sums by {BASE[by]}, not {sums.base}.")
     classification = (commodity_sitc, sitc, partners)
     links = node_indices(
@@ -441,9 +445,11 @@ def compile_indices(
         min_coverage=min_coverage,
     ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
-    rel = relatives_for(cells, commodity_sitc, sitc, method, units=units)
+    rel = relatives_for(cells, commodity_sitc, sitc, method, units=units, dispersion=False)
     classes = commodity_classes(commodity_sitc, sitc)
-    sums = base_sums(cells, rel, BASE[by], classes=classes)
+    # Alone, the total needs sums by flow only, not the sums by commodity that every
+    # SITC breakdown of a compilation shares.
+    sums = base_sums(cells, rel, "flow" if by == "total" else BASE[by], classes=classes)
     series = breakdown_series(sums, commodity_sitc, sitc, partners, by=by, method=method)
     return series, trims(rel)
 

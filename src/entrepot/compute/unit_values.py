@@ -104,12 +104,15 @@ def unpriced(cells: ir.Table, units: ir.Table | None = None) -> ir.Table:
     return marked.group_by("reason").aggregate(cells=marked.count(), value=marked.value.sum())
 
 
-def annual(elem: ir.Table, keys: Sequence[str], *, spread: bool = False) -> ir.Table:
+def annual(
+    elem: ir.Table, keys: Sequence[str], *, spread: bool = False, dispersion: bool = False
+) -> ir.Table:
     """Yearly unit values per cell: Σ value ÷ Σ quantity over the year's months.
 
     With ``spread``, also the months the cell traded, as the bits of ``traded`` (bit m − 1
-    for month m, for :func:`link_unmatched`) and how many (``months``), and the mean and the standard deviation (``sd``) of its monthly
-    unit values (for :func:`homogeneity`).
+    for month m, for :func:`link_unmatched`) and how many (``months``); with
+    ``dispersion``, the mean and the standard deviation (``sd``) of its monthly unit values
+    (for :func:`homogeneity`).
     """
     year = (elem.period // 100).cast("int32").name("year")
     extra = {}
@@ -118,6 +121,9 @@ def annual(elem: ir.Table, keys: Sequence[str], *, spread: bool = False) -> ir.T
             # A sum, not a list, so that the engine can spill it to disk.
             "traded": (2 ** (elem.period % 100 - 1)).sum(),
             "months": elem.count(),
+        }
+    if dispersion:
+        extra |= {
             "mean_unit_value": elem.unit_value.mean(),
             "sd": elem.unit_value.std(how="pop"),
         }
@@ -293,7 +299,7 @@ def attach(left: ir.Table, right: ir.Table, keys: Sequence[str], how: str = "lef
 
 def homogeneity(years: ir.Table, keys: Sequence[str], keep: int | None = None) -> ir.Table:
     """Dispersion of each cell's monthly unit values within a year, from ``years``
-    (:func:`annual` with ``spread``).
+    (:func:`annual` with ``spread`` and ``dispersion``).
 
     A high coefficient of variation (standard deviation ÷ mean of the monthly unit values)
     warns that the cell mixes products, so its unit value moves with product mix as well
