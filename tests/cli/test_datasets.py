@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from .conftest import HK, error_of, ok
+from .conftest import HK, ITEM_A, error_of, ok, write_classifications
 
 
 def test_export_writes_a_partitioned_dataset(compiled_store: Path, tmp_path: Path) -> None:
@@ -93,13 +93,46 @@ def same_series(left: pd.DataFrame, right: pd.DataFrame) -> None:
         pd.testing.assert_series_equal(left[column], right[column], rtol=1e-9, check_names=False)
 
 
+def test_compile_a_dataset_into_its_results(compiled_store: Path, tmp_path: Path) -> None:
+    to = tmp_path / "ds"
+    ok("--store", compiled_store, "export", "cells", "--to", to)
+    args = ("indices", "--period", "2025-12", "--by", "division", "--json")
+    assert error_of("--dataset", to, *args) == (
+        f"error: {to} has no results yet: compile it first with 'entrepot --dataset {to} compile'."
+    )
+    printed = " ".join(ok("--dataset", to, "compile").stdout.split())
+    assert f"Kept in {to}/results/entrepot.duckdb; series and trims also in {to}/results/." in (
+        printed
+    )
+    same_series(series_of(to / "results" / "entrepot.duckdb"), series_of(compiled_store))
+    assert json.loads(ok("--dataset", to, *args).stdout) == json.loads(
+        ok("--store", compiled_store, *args).stdout
+    )
+    # The series as Parquet, for the tools that read the dataset.
+    parquet = pd.read_parquet(to / "results" / "series.parquet")
+    stored = series_of(compiled_store)
+    same_series(
+        parquet[stored.columns].sort_values(["measure", "breakdown", "key", "period"])
+        .reset_index(drop=True),
+        stored,
+    )  # fmt: skip
+    assert len(pd.read_parquet(to / "results" / "trims.parquet")) == 1  # B's 2025-06 import
+    # Diagnostics read the compilation, not cells the results store does not hold.
+    diag = ("diagnostics", "--period", "2025-06", "--json")
+    assert json.loads(ok("--dataset", to, *diag).stdout) == json.loads(
+        ok("--store", compiled_store, *diag).stdout
+    )
+    assert error_of("--dataset", to, "ingest", tmp_path / "x.csv") == (
+        "error: ingest writes into a store (--store), or into a dataset named with --to DIR, "
+        "not into --dataset."
+    )
+
+
 def test_compile_a_dataset_into_a_store(compiled_store: Path, tmp_path: Path) -> None:
     to, out = tmp_path / "ds", tmp_path / "series.duckdb"
     ok("--store", compiled_store, "export", "cells", "--to", to)
-    assert error_of("--dataset", to, "compile") == (
-        "error: Name the store that keeps the compiled series: --store PATH."
-    )
     ok("--dataset", to, "--store", out, "compile")
+    assert not (to / "results" / "entrepot.duckdb").exists()
     same_series(series_of(out), series_of(compiled_store))
     # The store holding the series answers 'indices' as the original does.
     args = ("indices", "--period", "2025-12", "--by", "division", "--json")
@@ -130,3 +163,80 @@ def test_spark_submit_runs_the_command_line(compiled_store: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr[-2000:]
     args = ("summary", "--period", "2025-12", "--json")
     assert json.loads(result.stdout) == json.loads(ok("--store", compiled_store, *args).stdout)
+
+
+def records_csv(store: Path, path: Path, periods: list[int]) -> Path:
+    """The records of ``store``'s cells (one record per cell) in ``periods``, as CSV."""
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{store}' AS s (READ_ONLY)")
+        con.execute(
+            "COPY (SELECT substr(period::VARCHAR, 1, 4) || '-' || substr(period::VARCHAR, 5) "
+            "AS period, flow, commodity, partner, value, quantity, unit FROM s.cells "
+            f"WHERE period IN ({', '.join(str(p) for p in periods)}) ORDER BY ALL) "
+            f"TO '{path}' (HEADER)"
+        )
+    return path
+
+
+def test_ingest_straight_to_a_dataset(compiled_store: Path, tmp_path: Path) -> None:
+    months = [y * 100 + m for y in (2023, 2024, 2025) for m in range(1, 13)]
+    early = records_csv(compiled_store, tmp_path / "early.csv", months[:-1])
+    december = records_csv(compiled_store, tmp_path / "december.csv", months[-1:])
+    classified = tmp_path / "classified.duckdb"
+    ok("--store", classified, "classifications", "load", write_classifications(tmp_path / "c"))
+    to = tmp_path / "ds"
+    printed = " ".join(ok("--store", classified, "ingest", "--to", to, early).stdout.split())
+    assert printed.startswith("Checked: 140 rows read, 140 stored, 0 rejected; 140 cells")
+    assert printed.endswith(f"Delivery 1 written to new dataset {to}/: 2023-01 to 2025-11.")
+    printed = ok("ingest", "--to", to, december).stdout
+    assert f"Delivery 2 written to dataset {to}/: 2025-12 to 2025-12." in printed
+    args = ("summary", "--period", "2025-12", "--json")
+    assert ok("--dataset", to, *args).stdout == ok("--store", compiled_store, *args).stdout
+    ok("--dataset", to, "compile")  # classified as the store named when it was made
+    same_series(series_of(to / "results" / "entrepot.duckdb"), series_of(compiled_store))
+
+    # A correction cannot wipe a month; appended, it adds; forced, the replaced files stay.
+    fix = tmp_path / "fix.csv"
+    fix.write_text(
+        "period,flow,commodity,partner,value,quantity,unit\n"
+        f"2025-12,imports,{ITEM_A},CHN,1000000,1,NO.\n"
+    )
+    assert error_of("ingest", "--to", to, fix) == (
+        "error: Replacing 2025-12 imports of the dataset would shrink it from "
+        "HK$1,600,000,000 to HK$1,000,000 (-99.9%), more than --max-shrink 50% allows. "
+        "A correction? Load it with --mode append; or replace anyway with --force."
+    )
+    by_partner = ("summary", "--period", "2025-12", "--by", "partner", "--json")
+
+    def chn_imports() -> float:
+        rows = json.loads(ok("--dataset", to, *by_partner).stdout)
+        return float(next(r for r in rows if r["key"] == "CHN")["month"]["imports"]["value"])
+
+    assert chn_imports() == pytest.approx(16 * HK)
+    ok("ingest", "--to", to, "--mode", "append", fix)
+    assert chn_imports() == pytest.approx(16 * HK + 1e6)
+    printed = " ".join(ok("ingest", "--to", to, "--force", fix).stdout.split())
+    assert printed.endswith(
+        f"replaced 2025-12 imports; the files that held them are kept in {to}/replaced/delivery-4/."
+    )
+    assert chn_imports() == pytest.approx(1e6)
+    # Nothing is deleted: December as it stood before (re-exports 22, imports 16 + 1 mn).
+    kept = pd.read_parquet(to / "replaced" / "delivery-4" / "period=202512")
+    assert sorted(kept.load_id.unique()) == [2, 3]
+    assert kept.value.sum() == pytest.approx(38 * HK + 1e6)
+    now = pd.read_parquet(to / "cells" / "period=202512")
+    assert now.groupby("flow").value.sum().to_dict() == pytest.approx(
+        {"imports": 1e6, "re_exports": 22 * HK}
+    )
+    manifest = json.loads((to / "entrepot-dataset.json").read_text())
+    assert [d["mode"] for d in manifest["deliveries"]] == [
+        "replace",
+        "replace",
+        "append",
+        "replace",
+    ]
+    assert manifest["deliveries"][-1]["replaced"] == ["202512 imports"]
+    assert error_of("ingest", "--to", to, "--mode", "amend", fix) == (
+        "error: A dataset keeps cells, not records by id: amend in a store (--store), then "
+        "export it with 'entrepot export cells'."
+    )

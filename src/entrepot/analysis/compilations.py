@@ -457,7 +457,9 @@ def diagnostics(store: Store, period: Period, *, top: int = 20) -> Diagnostics:
     compile_id = compiled_month(store, period)
     cell_keys = stored.compilation_options(store, compile_id).get("cell_keys", [])
     trimmed = base_trims(stored.trims_of(store, compile_id, period.key), cell_keys)
-    month_value = stored.traded_value(store, period.key)
+    month_value = stored.compiled_value(store, compile_id, period.key)
+    if month_value is None:  # a compilation without the total breakdown
+        month_value = stored.traded_value(store, period.key)
     share = float(trimmed["v1"].sum() / month_value) if len(trimmed) and month_value else 0.0
     heterogeneous = stored.least_homogeneous(store, compile_id, period.year, top)
     return Diagnostics(period, trimmed.head(top), share, heterogeneous)

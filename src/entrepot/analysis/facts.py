@@ -30,7 +30,7 @@ from .contributions import index_contributions, value_contributions
 from .movers import movers, shares
 from .numbers import optional_float, plain
 from .series import monthly_series, yoy_pct
-from .summary import values_by
+from .summary import check_period, values_by
 
 VALUE_KINDS: tuple[str, ...] = ("yoy", "mom", "ytd", "jan_feb", "three_month")
 """The comparisons of every flow's value (and, on average levels, of its indices)."""
@@ -202,7 +202,7 @@ def analyse(
     """
     if top < 1:
         raise InputError(f"top must be a positive number of rows, not {top}.")
-    store.require_period(period)
+    check_period(backend, period)  # the backend's cells: the store's, or a dataset's
     ctx = _Context(store, backend, period, as_of)
     ctx.keep = keep
     step = progress or (lambda _: None)

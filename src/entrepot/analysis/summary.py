@@ -101,7 +101,8 @@ def _stored_periods(backend: Backend) -> list[int]:
     return sorted(int(p) for p in frame["period"])
 
 
-def _check_period(backend: Backend, period: Period) -> list[int]:
+def check_period(backend: Backend, period: Period) -> list[int]:
+    """The months of ``backend``'s cells; an error unless ``period`` is one of them."""
     periods = _stored_periods(backend)
     if not periods and backend.filters:
         raise NotInStoreError(f"No cells match the filters ({backend.filters.describe()}).")
@@ -120,7 +121,7 @@ def _figures(row: pd.Series, *, comparable: bool = True) -> Figures:
 
 def summary(backend: Backend, period: Period) -> Summary:
     """Totals for ``period`` and the year to date, each with its YoY change."""
-    periods = _check_period(backend, period)
+    periods = check_period(backend, period)
     monthly = by_flow(backend.table("cells"))
     month = backend.execute(with_yoy(monthly).filter(lambda t: t.period == period.key))
     ytd = backend.execute(year_to_date(monthly, period.key))
@@ -163,7 +164,7 @@ def values_by(backend: Backend, by: str) -> ir.Table:
 def breakdown(backend: Backend, period: Period, by: str) -> list[SummaryRow]:
     """``summary`` for every key of a breakdown, largest total exports first."""
     by = choice(by, BREAKDOWNS, "breakdown")
-    periods = _check_period(backend, period)
+    periods = check_period(backend, period)
     monthly = values_by(backend, by)
     month = backend.execute(
         with_yoy(monthly, ["key", "label"]).filter(lambda t: t.period == period.key)

@@ -18,7 +18,7 @@ import typer
 
 from .. import __version__
 from ..backends import SPARK_MASTER_ENV
-from ..errors import EntrepotError, InputError, RejectedRowsError
+from ..errors import EntrepotError, InputError, NotInStoreError, RejectedRowsError
 from ..store import STORE_ENV, Store, default_store_path
 from .render import err
 
@@ -190,24 +190,42 @@ def parse_conf(items: Iterable[str]) -> dict[str, str]:
 
 
 def store_path(store: Path | None = None) -> Path:
-    """The store named after the command, else before it, else the default."""
-    return store or state.store or default_store_path()
+    """The store named after the command, else before it, else (over ``--dataset``) the
+    dataset's results store, else the default."""
+    from ..store.datasets import results_store
+
+    if store or state.store:
+        return store or state.store  # type: ignore[return-value]
+    return results_store(state.dataset) if state.dataset else default_store_path()
 
 
 def open_store(
     store: Path | None = None, *, read_only: bool = False, create: bool = False
 ) -> Store:
-    """The store the user named; only the commands that load data (``create``) make one."""
-    return Store(store_path(store), read_only=read_only, create=create)
+    """The store the user named; only the commands that load data (``create``) make one.
+    Over ``--dataset``, the dataset's results store, made by the first compile."""
+    path = store_path(store)
+    if state.dataset and not (store or state.store) and not path.exists():
+        if not create:
+            raise NotInStoreError(
+                f"{state.dataset} has no results yet: compile it first with "
+                f"'entrepot --dataset {state.dataset} compile'."
+            )
+        path.parent.mkdir(exist_ok=True)
+    return Store(path, read_only=read_only, create=create)
 
 
 def connect_engine(name: str, store: Store, as_of: int | None = None) -> Backend:
     """The backend ``name`` over ``store`` (with ``as_of``, a load id or date: its cells as
-    they stood after that load). On Spark, PySpark's own logging of each failed query (a JSON record
+    they stood after that load), or over ``--dataset``'s cells when one is named. On Spark, PySpark's own logging of each failed query (a JSON record
     with the JVM stack trace, on stderr) is turned off: the error is shown once, as one
     line."""
     from ..backends import connect
 
+    if state.dataset:  # the cells are the dataset's; the store keeps only results
+        if as_of:
+            raise InputError("--as-of reads a store's history of loads: a dataset has none.")
+        return dataset_engine(name)
     backend = connect(name, store, as_of)
     if backend.name == "spark":
         try:

@@ -4,6 +4,7 @@ indices, compiled into the store and read back."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -17,6 +18,8 @@ from ..compute.unit_values import EXTRA_CELL_KEYS
 from ..errors import InputError
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
+from ..store import Store
+from ..store.datasets import RESULTS, export_compilation, import_classifications, local_path
 from .app import (
     AsOfOption,
     CommodityOption,
@@ -32,6 +35,7 @@ from .app import (
     app,
     as_of_load,
     connect_engine,
+    dataset_currency,
     dataset_engine,
     engine_name,
     friendly,
@@ -112,19 +116,22 @@ def compile_(
     store: StoreOption = None,
 ) -> None:
     """Compile unit value (price) and volume indices for every flow and breakdown (of a
-    dataset's cells with --dataset before the command: the series go into --store)."""
+    dataset's cells with --dataset before the command: the series go into --store, else
+    into the dataset's results/ folder)."""
     from ..analysis.compilations import compile_store
     from ..compute.unit_values import Outliers
 
     rule = Outliers(low=low, high=high, fence=fence or None)
     keys = [k.strip() for k in cell_keys.split(",") if k.strip()]
     from_dataset = state.dataset is not None
-    if from_dataset and not (store or state.store):
-        raise InputError("Name the store that keeps the compiled series: --store PATH.")
     with open_store(store, create=from_dataset) as opened, steps("compiling") as step:
         if from_dataset:
             if as_of:
                 raise InputError("--as-of reads a store's history of loads: a dataset has none.")
+            if not opened.periods():  # a store of results takes the dataset's currency
+                opened.set_currency(dataset_currency())
+            if (folder := local_path(state.dataset or "")) is not None:  # and its names
+                import_classifications(opened, folder)
             load, engine = None, dataset_engine(backend)
         else:
             load = as_of_load(opened, as_of)
@@ -145,6 +152,7 @@ def compile_(
             else None,
             progress=step,
         )
+        written = written_back(opened, report.compile_id) if from_dataset else []
     first, last = (str(Period.from_key(p)) for p in report.periods)
     method = report.method
     chosen = "" if reference_year else " (the last complete year before the latest)"
@@ -159,6 +167,10 @@ def compile_(
         console.print(
             f"  {cells:,} cells ({money(value)}) have {reason}: counted in values, not prices."
         )
+    if written:
+        console.print(
+            f"  Kept in {opened.path}; series and trims also in {written[0].parent}/."
+        )
     if report.thin_nodes:
         low_ref, high_ref = VOLUME_REF_RANGE
         console.print(
@@ -166,6 +178,14 @@ def compile_(
             f"{low_ref:g}–{high_ref:g} over {method.reference_year}: too thin to publish "
             "(see volume_ref_mean)."
         )
+
+
+def written_back(opened: Store, compile_id: int) -> list[Path]:
+    """A compilation of a local dataset's cells, also written as Parquet under the
+    dataset (``results/``), for the tools that read it there."""
+    assert state.dataset is not None
+    folder = local_path(state.dataset)
+    return [] if folder is None else export_compilation(opened, compile_id, folder / RESULTS)
 
 
 CHANGES = {"yoy": "year-on-year", "mom": "month-on-month", "ytd": "year-to-date"}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +19,10 @@ from ..ingest import LoadReport
 from ..ingest.safeguards import DEFAULT_MAX_SHRINK
 from ..periods import Period
 from ..schema import choice
+from ..store import Store
+from ..store.datasets import Delivery, add_delivery
 from ..store.loads import LOAD_MODES
-from .app import JsonOption, StoreOption, app, friendly, one_of, open_store, store_path
+from .app import JsonOption, StoreOption, app, friendly, one_of, open_store, state, store_path
 from .render import console, err, money, print_json, progress_bar, table
 
 
@@ -141,9 +146,20 @@ def ingest(
             show_default="the store's, HK$ for a new one",
         ),
     ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            help="Write the checked records to this Parquet dataset (a new folder, or one "
+            "written before) instead of a store; a new one takes its classifications from "
+            "--store.",
+            show_default="the store",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Load trade records into the store: one transaction, bad rows reported and kept."""
+    """Load trade records into the store (or a dataset, with --to): one transaction, bad
+    rows reported and kept."""
     from ..ingest import ingest as run_ingest
     from ..ingest import write_reject_report
     from ..ingest.checks import NumberFormat, PeriodRange
@@ -153,9 +169,19 @@ def ingest(
     numbers = NumberFormat.parse(decimal, thousands)
     accepted = PeriodRange.parse(periods) if periods else None
     mode = choice(mode, LOAD_MODES, "load mode")
+    if state.dataset and to is None:
+        raise InputError(
+            "ingest writes into a store (--store), or into a dataset named with --to DIR, "
+            "not into --dataset."
+        )
     if rejects is not None:
         writable(rejects)  # before anything is stored, not after
-    with open_store(store, create=True) as opened, progress_bar() as bar:
+    with ExitStack() as stack:
+        if to is None:
+            opened = stack.enter_context(open_store(store, create=True))
+        else:
+            opened = stack.enter_context(scratch_store(to, store or state.store))
+        bar = stack.enter_context(progress_bar())
         if currency is not None:
             opened.set_currency(currency)
         money_in = opened.currency
@@ -199,16 +225,72 @@ def ingest(
             sheet=sheet,
             header_row=header_row,
         )
+        delivery = None
+        if to is not None and report.rows_stored:
+            bar.update(tasks_phase(bar, phases), description=f"writing to {to}")
+            delivery = add_delivery(
+                opened, to, mode=mode, max_shrink=max_shrink, force=force, files=report.files
+            )
         if report.rows_rejected:
-            where = store_path(store)
-            target = rejects or where.parent / f"{where.stem}-rejects-{report.load_id}.csv"
+            where = to if to is not None else store_path(store)
+            number = delivery.delivery if delivery else report.load_id
+            target = rejects or where.parent / f"{where.stem}-rejects-{number}.csv"
             write_reject_report(opened, report, target)
     for name, how in detected.items():
         console.print(f"read {Path(name).name} as {how}")
-    _print_load(report, money_in)
+    _print_load(report, money_in, "Checked" if to is not None else f"Load {report.load_id}")
+    if delivery is not None and to is not None:
+        _print_delivery(delivery, to)
     if report.rows_rejected:
         raise RejectedRowsError(
             f"{report.rows_rejected:,} row(s) rejected; see {report.reject_report}.", report
+        )
+
+
+@contextmanager
+def scratch_store(to: Path, classified_by: Path | None) -> Iterator[Store]:
+    """A store of its own for one load written to the dataset ``to``: beside it (so that
+    the files move into place on one disk), gone afterwards. It is classified as the
+    dataset is, or, for a new dataset, as the store ``classified_by``."""
+    from ..store.datasets import MANIFEST, import_classifications, read_manifest
+
+    existing = (to / MANIFEST).exists()
+    if to.exists() and not to.is_dir():
+        raise InputError(f"--to {to} is a file: name a folder.")
+    if to.is_dir() and any(to.iterdir()) and not existing:
+        raise InputError(f"{to} holds files that are not an entrepot dataset: name another folder.")
+    to.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix=f".{to.name}-load-", dir=to.parent) as work,
+        Store(Path(work) / "load.duckdb") as scratch,
+    ):
+        if existing:
+            scratch.set_currency(str(read_manifest(to).get("currency", scratch.currency)))
+            import_classifications(scratch, to)
+        elif classified_by is not None:
+            with Store(classified_by, read_only=True) as source:
+                scratch.set_currency(source.currency)
+            import_classifications(scratch, classified_by)
+        yield scratch
+
+
+def tasks_phase(bar: Any, phases: list[Any]) -> Any:
+    """The progress bar's phase line (made if the load had none)."""
+    if not phases:
+        phases.append(bar.add_task("", total=None))
+    return phases[0]
+
+
+def _print_delivery(delivery: Delivery, to: Path) -> None:
+    months = f"{Period.from_key(delivery.months[0])} to {Period.from_key(delivery.months[-1])}"
+    what = "new dataset" if delivery.created else "dataset"
+    console.print(f"Delivery {delivery.delivery} written to {what} {to}/: {months}.")
+    if delivery.replaced:
+        named = [f"{Period.from_key(p)} {flow}" for p, flow in delivery.replaced]
+        shown = ", ".join(named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
+        console.print(
+            f"  replaced {shown}; the files that held them are kept in "
+            f"{to}/replaced/delivery-{delivery.delivery}/."
         )
 
 
@@ -221,12 +303,12 @@ def writable(path: Path) -> None:
         raise InputError(f"Cannot write the reject report to {path}: the file is read-only.")
 
 
-def _print_load(report: LoadReport, currency: str) -> None:
+def _print_load(report: LoadReport, currency: str, label: str) -> None:
     stored = "stored"
     if report.withheld:
         stored = f"stored (--strict withheld the {report.withheld:,} good rows)"
     console.print(
-        f"Load {report.load_id}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
+        f"{label}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
         f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth {currency}{money(report.value)}."
     )
     for path, flows in report.superseded.items():

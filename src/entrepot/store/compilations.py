@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from ..backends import engine_errors
 from ..errors import NotInStoreError, StoreError
+from ..schema import FLOWS
 from . import Store
 
 NAMED = """LEFT JOIN commodities n8 ON n8.commodity = {t}.commodity
@@ -159,21 +160,34 @@ def series_upto(
     )
 
 
+_FLOW_VALUES = f"""(SELECT measure AS flow, value FROM index_series
+    WHERE compile_id = ? AND breakdown = 'total' AND period = ?
+      AND measure IN ({", ".join(f"'{f}'" for f in FLOWS)}))"""
+"""Each flow's value in a month as the compilation summed it from its cells (the cells it
+was made of, wherever they are: the store's, as of a load, or a dataset's)."""
+
+
 def trims_of(store: Store, compile_id: int, period: int) -> pd.DataFrame:
     """The relatives a compilation trimmed in ``period``, each with its share of its flow's
-    value that month; largest current value first."""
+    value that month (when the compilation has the total breakdown); largest current value
+    first."""
     return store.frame(
         f"""SELECT t.flow, t.commodity, {NAME} AS name, t.partner, t.unit, t.mode,
                   t.relative, t.rule, t.v0, t.v1, t.v1 / f.value AS share
            FROM index_trims t
-           JOIN (SELECT flow::VARCHAR AS flow, sum(value) AS value
-                 FROM cells WHERE period = ? GROUP BY 1) f
-             USING (flow)
+           LEFT JOIN {_FLOW_VALUES} f USING (flow)
            {NAMED.format(t="t")}
            WHERE t.compile_id = ? AND t.period = ?
            ORDER BY t.v1 DESC, t.flow, t.commodity, t.partner""",
-        [period, compile_id, period],
+        [compile_id, period, compile_id, period],
     )
+
+
+def compiled_value(store: Store, compile_id: int, period: int) -> float | None:
+    """The value of every flow in ``period`` as the compilation summed it; None when it
+    has no total breakdown."""
+    value = store.scalar(f"SELECT sum(value) FROM {_FLOW_VALUES}", [compile_id, period])
+    return None if value is None else float(value)
 
 
 def least_homogeneous(store: Store, compile_id: int, year: int, top: int) -> pd.DataFrame:

@@ -11,6 +11,11 @@ Layout (version :data:`LAYOUT`)::
                                    period, which the folder names
       classifications/NAME.parquet commodity_sitc, sitc, partners, commodities, modes,
                                    partner_groups, as the store holds them
+      results/                     what commands compute over the dataset (a local one):
+        entrepot.duckdb            a store holding no cells, only the compilations (and
+                                   seasonal adjustments, releases) made of the dataset's
+        series.parquet             the latest compilation's series (the columns of
+        trims.parquet              ``indices --json``) and its trimmed relatives
 
 Key columns are plain text (the store's ENUM codes are decoded), so every reader sees the
 same types. The dataset is written into a fresh folder beside ``DIR`` and renamed into
@@ -23,12 +28,15 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..backends import engine_errors
 from ..errors import InputError, NotInStoreError, StoreError
+from ..periods import Period
 from ..schema import CELL_COLUMNS
 from . import Store
 
@@ -101,6 +109,218 @@ def export_dataset(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return manifest
+
+
+@dataclass
+class Delivery:
+    """What one load written straight to a dataset did (see :func:`add_delivery`)."""
+
+    delivery: int
+    months: list[int]
+    replaced: list[tuple[int, str]] = field(default_factory=list)
+    """The (month, flow)s whose cells the delivery replaced (kept under ``replaced/``)."""
+    created: bool = False
+
+
+def add_delivery(
+    store: Store,
+    to: Path,
+    *,
+    mode: str = "replace",
+    max_shrink: float = 0.5,
+    force: bool = False,
+    files: Sequence[str] = (),
+) -> Delivery:
+    """Write the cells of ``store`` (a scratch store holding one checked load) into the
+    dataset at ``to``, a month partition at a time; a new folder becomes a dataset.
+
+    ``append`` adds the cells beside those held; ``replace`` replaces the (month, flow)s
+    the load brings, and moves the files it replaces under ``replaced/delivery-N/`` (nothing
+    is deleted), refusing, unless ``force``, to shrink a (month, flow) by more than
+    ``max_shrink``. The new files are written first, then moved into place; the manifest,
+    written last, records the delivery.
+    """
+    if mode == "amend":
+        raise InputError(
+            "A dataset keeps cells, not records by id: amend in a store (--store), then "
+            "export it with 'entrepot export cells'."
+        )
+    months = store.periods()
+    record = {
+        "written": datetime.now().isoformat(timespec="seconds"),
+        "mode": mode,
+        "files": list(files),
+        "months": months,
+    }
+    if not to.exists() or (to.is_dir() and not any(to.iterdir())):
+        # The scratch store's one load is the dataset's first delivery (its cells' load_id).
+        manifest = export_dataset(store, to)
+        manifest["source"] = {"store": None, "last_load": 0}
+        manifest["deliveries"] = [{"delivery": 1, **record, "replaced": []}]
+        _write_manifest(to, manifest)
+        return Delivery(1, months, created=True)
+    manifest = read_manifest(to)
+    if manifest.get("currency") != store.currency:
+        raise InputError(
+            f"{to} holds values in {manifest.get('currency')}, this load in {store.currency}: "
+            "a dataset has one currency."
+        )
+    cells_dir = to / "cells"
+    part = {p: cells_dir / f"period={p}" for p in months}
+    held = {p for p, folder in part.items() if folder.is_dir()}
+    deliveries = manifest.get("deliveries", [])
+    before = [d["delivery"] for d in deliveries] + [manifest["source"].get("last_load") or 0]
+    number = int(max(before)) + 1  # after the exported store's loads and earlier deliveries
+    brought = store.query("SELECT DISTINCT period, flow::VARCHAR FROM cells ORDER BY 1, 2")
+    replaced = [(p, f) for p, f in brought if p in held] if mode == "replace" else []
+    if replaced and not force:
+        _check_shrink(store, part, replaced, max_shrink)
+    staging = to / f".delivery-{number}"
+    shutil.rmtree(staging, ignore_errors=True)
+    columns = ", ".join(
+        f"{c}::{t} AS {c}" if t == "VARCHAR" else c
+        for c, t in CELL_COLUMNS.items()
+        if c not in ("period", "load_id")
+    )
+    try:
+        with engine_errors(f"Writing cells to {to}", StoreError):
+            for period, folder in part.items():
+                (staging / folder.name).mkdir(parents=True)
+                store.con.execute(
+                    f"COPY (SELECT {columns}, {number}::BIGINT AS load_id FROM cells "
+                    f"WHERE period = ? ORDER BY ALL) TO "
+                    f"{_quoted(staging / folder.name / f'delivery-{number}.parquet')} "
+                    "(FORMAT parquet, COMPRESSION zstd)",
+                    [period],
+                )
+                flows = [f for p, f in replaced if p == period]
+                if flows:  # the month's other flows stay, in a file of their own
+                    store.con.execute(
+                        f"COPY (SELECT * FROM read_parquet({_quoted(folder / '*.parquet')}) "
+                        "WHERE flow NOT IN (SELECT unnest(?)) ORDER BY ALL) TO "
+                        f"{_quoted(staging / folder.name / f'kept-{number}.parquet')} "
+                        "(FORMAT parquet, COMPRESSION zstd)",
+                        [flows],
+                    )
+        archive = to / "replaced" / f"delivery-{number}"
+        for period, folder in part.items():
+            if any(p == period for p, _ in replaced):
+                archive.mkdir(parents=True, exist_ok=True)
+                folder.rename(archive / folder.name)
+            folder.mkdir(exist_ok=True)
+            for file in (staging / folder.name).iterdir():
+                file.rename(folder / file.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    periods = sorted(int(p.name.removeprefix("period=")) for p in cells_dir.glob("period=*"))
+    manifest.update(
+        written=datetime.now().isoformat(timespec="seconds"),
+        periods=[periods[0], periods[-1]],
+        months=len(periods),
+        deliveries=[
+            *deliveries,
+            {"delivery": number, **record, "replaced": [f"{p} {f}" for p, f in replaced]},
+        ],
+    )
+    _write_manifest(to, manifest)
+    return Delivery(number, months, replaced)
+
+
+def _check_shrink(
+    store: Store, part: dict[int, Path], replaced: list[tuple[int, str]], max_shrink: float
+) -> None:
+    """Refuse a replace that shrinks a (month, flow) of the dataset beyond ``max_shrink``."""
+    for period, flow in replaced:
+        old = store.scalar(
+            f"SELECT coalesce(sum(value), 0) FROM read_parquet({_quoted(part[period] / '*.parquet')}) "
+            "WHERE flow = ?",
+            [flow],
+        )
+        new = store.scalar(
+            "SELECT coalesce(sum(value), 0) FROM cells WHERE period = ? AND flow = ?",
+            [period, flow],
+        )
+        if old and (old - new) / old > max_shrink:
+            money = store.currency
+            raise InputError(
+                f"Replacing {Period.from_key(period)} {flow} of the dataset would shrink it "
+                f"from {money}{old:,.0f} to {money}{new:,.0f} "
+                f"({(new - old) / old:+.1%}), more than --max-shrink {max_shrink:.0%} allows. "
+                "A correction? Load it with --mode append; or replace anyway with --force."
+            )
+
+
+def _write_manifest(to: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest beside and rename it into place."""
+    partial = to / f".{MANIFEST}.partial"
+    partial.write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    partial.replace(to / MANIFEST)
+
+
+RESULTS = "results"
+"""The dataset's folder of results; its store is ``results/entrepot.duckdb``."""
+
+
+def local_path(dataset: str) -> Path | None:
+    """The folder of a dataset named by a path or ``file://`` URI; None for a remote one."""
+    if "://" in dataset and not dataset.startswith("file://"):
+        return None
+    return Path(dataset.removeprefix("file://"))
+
+
+def results_store(dataset: str) -> Path:
+    """Where the results of commands over ``dataset`` are kept: its results store."""
+    folder = local_path(dataset)
+    if folder is None:
+        raise InputError(
+            f"Results of {dataset} cannot be written beside it from here: name the store "
+            "that keeps them with --store PATH."
+        )
+    read_manifest(folder)
+    return folder / RESULTS / "entrepot.duckdb"
+
+
+def import_classifications(store: Store, source: Path) -> None:
+    """Make ``store``'s classification tables those of ``source`` (a dataset's folder or
+    another store's file), in one transaction: what a results store shows, or a dataset
+    written by a load carries, is classified as the source is."""
+    attached = not source.is_dir()
+
+    def relation(table: str) -> str:
+        if attached:
+            return f"_source.{table}"
+        return f"read_parquet({_quoted(source / 'classifications' / f'{table}.parquet')})"
+
+    with engine_errors(f"Reading the classifications of {source}", StoreError):
+        if attached:
+            store.con.execute(f"ATTACH {_quoted(source)} AS _source (READ_ONLY)")
+        try:
+            with store.transaction() as con:
+                for table in CLASSIFICATIONS:
+                    con.execute(f"DELETE FROM {table}")
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {relation(table)}")
+        finally:
+            if attached:
+                store.con.execute("DETACH _source")
+
+
+def export_compilation(store: Store, compile_id: int, folder: Path) -> list[Path]:
+    """Write compilation ``compile_id``'s series and trimmed relatives to ``folder`` as
+    ``series.parquet`` and ``trims.parquet``, each written beside and renamed into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, name in (("index_series", "series"), ("index_trims", "trims")):
+        target = folder / f"{name}.parquet"
+        partial = folder / f".{name}.parquet.partial"
+        with engine_errors(f"Writing {target}", StoreError):
+            store.con.execute(
+                f"COPY (SELECT * EXCLUDE (compile_id) FROM {table} WHERE compile_id = ? "
+                f"ORDER BY ALL) TO {_quoted(partial)} (FORMAT parquet, COMPRESSION zstd)",
+                [compile_id],
+            )
+        partial.replace(target)
+        written.append(target)
+    return written
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
