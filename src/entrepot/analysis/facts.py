@@ -28,7 +28,7 @@ from .comparisons import compare
 from .compilations import compile_series, method_of
 from .contributions import index_contributions, value_contributions
 from .movers import movers, shares
-from .numbers import optional_float, plain
+from .numbers import money, optional_float, plain
 from .series import monthly_series, yoy_pct
 from .summary import check_period, values_by
 
@@ -786,3 +786,66 @@ def _partner_divisions(ctx: _Context) -> pd.DataFrame:
         frame["period"] = frame.period.astype(int)
         ctx._values["partner×division"] = frame
     return ctx._values["partner×division"]
+
+
+def value_text(fact: Fact, currency: str) -> str:
+    """The fact's value as the analysis table prints it."""
+    value: Any = fact.value
+    if value is None:
+        return "–"
+    if fact.unit == "%":
+        return f"{value:+.1f}%" if fact.measure == "change_pct" else f"{value:.1f}%"
+    if fact.unit == "pp":
+        return f"{value:+.1f} pp"
+    if fact.unit == currency:
+        return money(value)
+    if fact.unit == "months":
+        return f"{'≥' if fact.detail.get('at_least') else ''}{value}"
+    if fact.unit == "index":
+        return f"{value:.1f}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def about(fact: Fact) -> str:
+    """A short phrase: the key's name and what qualifies the value."""
+    d = fact.detail
+    name = d.get("name") or fact.inputs.get("key", "")
+    if fact.topic == "split":
+        return str(d.get("reason", name))
+    if fact.topic == "surge":
+        carried = f", {d['carried_by']}" if d.get("carried_by") else ""
+        divisions = ", ".join(x["division"] for x in d.get("divisions", [])[:3])
+        return f"{name}: {money(d.get('excess'))} over forecast{carried}" + (
+            f"; SITC {divisions}" if divisions else ""
+        )
+    if fact.topic == "mix":
+        window = "the year" if fact.inputs.get("window") == "year" else "the month"
+        change = d.get("change_pp")
+        return f"SITC 75, 76, 77 in {window}" + (
+            f": {change:+.1f} pp on a year earlier" if change is not None else ""
+        )
+    if fact.topic == "transport" and fact.measure == "share_pct":
+        return f"by air: {d.get('change_pp', 0):+.1f} pp on a year earlier"
+    if fact.topic == "transport":
+        return f"{name}: value per kg, {d.get('share_pct', 0):.1f}% of the value"
+    if fact.topic in ("contribution", "mover") and d.get("contribution_pp") is not None:
+        return f"{name}: {d['contribution_pp']:+.1f} pp"
+    if fact.topic in ("contribution", "mover", "share"):
+        growth = d.get("growth_pct")
+        return f"{name}" + (f": {growth:+.1f}%" if growth is not None else "")
+    if fact.topic == "seasonal":
+        info = d.get("adjustment", {})
+        a, b = d["current_months"]
+        c, e = d["previous_months"]
+        method = "X-13" if info.get("method") == "x13" else str(info.get("method", ""))
+        return f"{a}–{b} on {c}–{e}, {method} {info.get('model', '')}".strip()
+    if fact.topic == "streak":
+        start = d.get("start")
+        return f"{name}" + (f" since {start}" if start else "")
+    if "current_months" in d:
+        a, b = d["current_months"]
+        c, e = d["previous_months"]
+        return f"{a}–{b} on {c}–{e}" if a != b else f"{a} on {c}"
+    return str(name if name != "total" else fact.method)

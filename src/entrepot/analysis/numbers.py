@@ -53,3 +53,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def money(value: float | None) -> str:
+    """HK$ in billions or millions, as a release writes them."""
+    if value is None:
+        return "–"
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.1f} bn"
+    return f"{value / 1e6:,.1f} mn"

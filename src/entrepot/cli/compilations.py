@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 
 from ..analysis.compilations import VOLUME_REF_RANGE, Diagnostics, IndexRow, thin
+from ..analysis.numbers import money
 from ..compute.levels import LINKINGS
 from ..compute.relatives import IMPUTATIONS
 from ..compute.trade_indices import FORMULAS
@@ -45,18 +46,7 @@ from .app import (
     query_engine,
     state,
 )
-from .render import (
-    console,
-    emit,
-    key_cells,
-    keyed_table,
-    money,
-    name_cell,
-    pct,
-    print_json,
-    steps,
-    table,
-)
+from .render import console, emit, key_cells, keyed_table, name_cell, pct, print_json, steps, table
 
 
 @app.command("compile")
@@ -168,9 +158,7 @@ def compile_(
             f"  {cells:,} cells ({money(value)}) have {reason}: counted in values, not prices."
         )
     if written:
-        console.print(
-            f"  Kept in {opened.path}; series and trims also in {written[0].parent}/."
-        )
+        console.print(f"  Kept in {opened.path}; series and trims also in {written[0].parent}/.")
     if report.thin_nodes:
         low_ref, high_ref = VOLUME_REF_RANGE
         console.print(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.numbers import money
 from ..analysis.profile import DEFAULT_YEARS, PROFILE_FLOWS, Profile, TopGroups
 from ..backends import BACKENDS
 from ..schema import FLOW_LABELS
@@ -22,7 +23,7 @@ from .app import (
     open_store,
     output_format,
 )
-from .render import console, emit, money, name_cell, pct, table
+from .render import console, emit, name_cell, pct, table
 
 _LABELS = {
     **FLOW_LABELS,

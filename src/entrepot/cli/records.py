@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from ..analysis.numbers import records
+from ..analysis.numbers import money, records
 from ..errors import InputError, MappingError, RejectedRowsError
 from ..ingest import LoadReport
 from ..ingest.safeguards import DEFAULT_MAX_SHRINK
@@ -23,7 +23,7 @@ from ..store import Store
 from ..store.datasets import Delivery, add_delivery
 from ..store.loads import LOAD_MODES
 from .app import JsonOption, StoreOption, app, friendly, one_of, open_store, state, store_path
-from .render import console, err, money, print_json, progress_bar, table
+from .render import console, err, print_json, progress_bar, table
 
 
 def parse_map(entries: list[str]) -> dict[str, str]:

@@ -70,15 +70,6 @@ def pct(value: float | None, signed: bool = True) -> str:
     return f"{value:+.1f}%" if signed else f"{value:.1f}%"
 
 
-def money(value: float | None) -> str:
-    """HK$ in billions or millions, as a release writes them."""
-    if value is None:
-        return "–"
-    if abs(value) >= 1e9:
-        return f"{value / 1e9:,.1f} bn"
-    return f"{value / 1e6:,.1f} mn"
-
-
 def short(name: object, width: int = NAME_WIDTH) -> str:
     """``name`` cut to ``width`` characters with an ellipsis ("" when it is not text, as a
     missing name read through pandas is NaN)."""

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from ..analysis.numbers import money
 from ..periods import Period
 from ..schema import BREAKDOWNS, INDEX_FLOWS
 from .app import (
@@ -29,7 +30,7 @@ from .app import (
     output_format,
     query_engine,
 )
-from .render import console, emit, money, name_cell, pct, table
+from .render import console, emit, name_cell, pct, table
 
 
 @app.command()

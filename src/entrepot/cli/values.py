@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.numbers import money
 from ..analysis.summary import Summary, SummaryRow
 from ..errors import InputError
 from ..periods import Period
@@ -35,7 +36,7 @@ from .app import (
     query_engine,
     state,
 )
-from .render import console, emit, key_cells, keyed_table, money, pct, table
+from .render import console, emit, key_cells, keyed_table, pct, table
 
 _INDENT = {"domestic_exports": "  ", "re_exports": "  "}
 """Domestic exports and re-exports are parts of total exports."""

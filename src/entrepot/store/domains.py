@@ -58,9 +58,7 @@ def enum_type(values: set[str]) -> str:
     return "ENUM(" + ", ".join(_quote(v) for v in sorted(values)) + ")"
 
 
-def _domains(
-    con: duckdb.DuckDBPyConnection, table: str
-) -> tuple[set[str], dict[str, set[str]]]:
+def _domains(con: duckdb.DuckDBPyConnection, table: str) -> tuple[set[str], dict[str, set[str]]]:
     """The coded columns of ``table`` that are ENUMs already, and each one's domain (an
     ENUM's values, which outlive the rows that held them; a VARCHAR column's distinct
     values)."""
