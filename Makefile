@@ -10,7 +10,7 @@ DEMO   := demo
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[spark,dev]"
+	$(BIN)/pip install --quiet -e ".[spark,web,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -20,7 +20,7 @@ from ..backends import Backend
 from ..compute.values import keyed, value_and_weight
 from ..errors import EntrepotError, InputError, NotInStoreError
 from ..periods import Period
-from ..schema import EXPORT_FLOWS, INDEX_FLOWS, MEASURES
+from ..schema import EXPORT_FLOWS, FLOW_LABELS, INDEX_FLOWS, MEASURES
 from ..store import Store
 from ..store import compilations as stored
 from . import drivers, splits, streaks
@@ -813,7 +813,8 @@ def about(fact: Fact) -> str:
     d = fact.detail
     name = d.get("name") or fact.inputs.get("key", "")
     if fact.topic == "split":
-        return str(d.get("reason", name))
+        who = "" if name == "total" else f"{name}: "
+        return who + str(d.get("reason", name))
     if fact.topic == "surge":
         carried = f", {d['carried_by']}" if d.get("carried_by") else ""
         divisions = ", ".join(x["division"] for x in d.get("divisions", [])[:3])
@@ -843,7 +844,11 @@ def about(fact: Fact) -> str:
         return f"{a}–{b} on {c}–{e}, {method} {info.get('model', '')}".strip()
     if fact.topic == "streak":
         start = d.get("start")
-        return f"{name}" + (f" since {start}" if start else "")
+        if name == "total":  # a flow's own streak: say which flow and measure
+            name = f"{FLOW_LABELS.get(fact.inputs.get('flow', ''), '')} {fact.inputs.get('measure', '')}"
+        return f"{name.strip()}" + (
+            f", {d.get('direction', 'growth')} since {start}" if start else ""
+        )
     if "current_months" in d:
         a, b = d["current_months"]
         c, e = d["previous_months"]

@@ -21,6 +21,7 @@ from . import (
     release,
     sample,
     series,
+    serve,
     values,
 )
 from .app import app
@@ -37,5 +38,6 @@ __all__ = [
     "release",
     "sample",
     "series",
+    "serve",
     "values",
 ]

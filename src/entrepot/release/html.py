@@ -128,9 +128,10 @@ def _chart(block: Chart, *, static: bool) -> str:
     return f"<figure>{body}{caption}</figure>"
 
 
-def html(release: Release, *, static: bool = False) -> str:
+def html(release: Release, *, static: bool = False, banner: str = "") -> str:
     """The page: interactive (Vega-Lite embedded from the package, no network) or, with
-    ``static``, charts as inline SVG and no scripts (for the PDF)."""
+    ``static``, charts as inline SVG and no scripts (for the PDF). ``banner`` is HTML put
+    first in the body (the dashboard's navigation)."""
     out = [f"<h1>{escape.escape(release.title)}</h1>"]
     out.append(f'<p class="subtitle">{escape.escape(release.subtitle)}</p>')
     out.append(_paragraph(release, release.lead, "lead"))
@@ -172,6 +173,7 @@ def html(release: Release, *, static: bool = False) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head>'
         + "".join(head)
         + "</head><body>"
+        + banner
         + "\n".join(out)
         + "".join(tail)
         + "</body></html>\n"

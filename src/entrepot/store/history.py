@@ -48,3 +48,12 @@ def load_as_of(store: Store, when: str) -> int:
     if load_id is None:
         raise NotInStoreError(f"No load had finished by {when}: the store held nothing then.")
     return int(load_id)
+
+
+def periods_revised(store: Store) -> pd.DataFrame:
+    """Each month held, with when the load that last changed its cells finished."""
+    return store.frame(
+        "SELECT c.period, max(l.finished) AS last_revised FROM "
+        "(SELECT DISTINCT period, load_id FROM cells) c LEFT JOIN loads l USING (load_id) "
+        "GROUP BY c.period ORDER BY c.period"
+    )

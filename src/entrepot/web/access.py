@@ -1,0 +1,81 @@
+"""How the web reads the store: read-only, one connection per request, and each answer
+kept in memory for as long as the store file is unchanged.
+
+A load or a compile in another process holds the file's write lock: a request made then is
+answered 503 with one line (see :mod:`.app`), and the next one after the commit reads the
+new state. Answers are keyed by the file's size and modification time (and its write-ahead
+log's), so a committed change is never hidden by a cached answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..analysis.filters import resolve
+from ..backends import Backend, duckdb_backend
+from ..store import Store
+
+T = TypeVar("T")
+
+KEPT = 512
+"""Answers kept in memory (the least recently used go first)."""
+
+
+class Reader:
+    """The store a server reads, and its cache of answers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def version(self) -> tuple[int, ...]:
+        """What changes when a write to the store commits."""
+        parts: list[int] = []
+        for file in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                stat = file.stat()
+            except FileNotFoundError:
+                parts += [0, 0]
+            else:
+                parts += [stat.st_size, stat.st_mtime_ns]
+        return tuple(parts)
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The store, read-only, for one request."""
+        with Store(self.path, read_only=True) as opened:
+            yield opened
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``'s answer for ``key`` in this version of the store."""
+        full = (self.version(), *key)
+        with self._lock:
+            if full in self._answers:
+                self._answers.move_to_end(full)
+                return self._answers[full]
+        answer = make()
+        with self._lock:
+            self._answers[full] = answer
+            while len(self._answers) > KEPT:
+                self._answers.popitem(last=False)
+        return answer
+
+
+def engine(
+    store: Store,
+    *,
+    partner: Sequence[str] = (),
+    commodity: Sequence[str] = (),
+    origin: Sequence[str] = (),
+    mode: Sequence[str] = (),
+) -> Backend:
+    """DuckDB over the store's cells, limited to the filters given (as the CLI's options)."""
+    backend = duckdb_backend(store)
+    filters = resolve(backend, partner=partner, commodity=commodity, origin=origin, mode=mode)
+    return backend.filtered(filters) if filters else backend

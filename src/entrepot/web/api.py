@@ -1,0 +1,307 @@
+"""The JSON API: each route reads its parameters, opens the store and returns an answer of
+:mod:`.answers` (the same object as the CLI's ``--json``), or the same table as CSV,
+Parquet or Excel with ``?format=``.
+
+Parameters are checked before anything is read: flows, measures, breakdowns and formats are
+enumerations (an unknown one is a 422 naming the valid ones), periods and codes must have
+their form, and filter values must name what the store holds. No SQL is assembled from a
+request: values reach the library as data.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..errors import InputError
+from ..periods import Period
+from ..store import Store
+from . import answers
+from .access import Reader, engine
+from .answers import Answer
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse a parameter the route does not take: a misspelt filter (``partnr=USA``) would
+    otherwise be ignored, and the answer would look filtered when it is not."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = {p.alias for p in dependant.query_params}
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise InputError(
+            f"Unknown parameter {unknown[0][:40]!r}: this route takes "
+            f"{', '.join(sorted(allowed)) or 'none'}."
+        )
+
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(known_parameters)])
+
+
+class Flow(StrEnum):
+    """:data:`entrepot.schema.INDEX_FLOWS` (a test keeps them the same)."""
+
+    total_exports = "total_exports"
+    domestic_exports = "domestic_exports"
+    re_exports = "re_exports"
+    imports = "imports"
+    terms_of_trade = "terms_of_trade"
+
+
+class Breakdown(StrEnum):
+    """:data:`entrepot.schema.BREAKDOWNS` (a test keeps them the same)."""
+
+    total = "total"
+    section = "section"
+    division = "division"
+    group = "group"
+    chapter = "chapter"
+    partner = "partner"
+    region = "region"
+    origin = "origin"
+    mode = "mode"
+
+
+class Measure(StrEnum):
+    value = "value"
+    price = "price"
+    volume = "volume"
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+class Topic(StrEnum):
+    """:data:`entrepot.analysis.facts.TOPICS` (a test keeps them the same)."""
+
+    level = "level"
+    comparison = "comparison"
+    region = "region"
+    seasonal = "seasonal"
+    streak = "streak"
+    contribution = "contribution"
+    split_ = "split"  # not ``split``: str has a method of that name
+    mover = "mover"
+    share = "share"
+    surge = "surge"
+    mix = "mix"
+    transport = "transport"
+
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+CODE = r"^[A-Za-z0-9:. _-]{1,40}$"
+"""A filter value: a code, a prefix (``hs:84``, ``sitc:77``) or a group's name."""
+
+PeriodPath = Annotated[str, Path(pattern=MONTH, description="The month, YYYY-MM.")]
+Month = Annotated[str | None, Query(pattern=MONTH, description="A month, YYYY-MM.")]
+Codes = Annotated[list[Annotated[str, Query(pattern=CODE)]] | None, Query(max_length=50)]
+FormatQuery = Annotated[Format, Query(description="json, or a table as csv, parquet, xlsx.")]
+
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def reader(request: Request) -> Reader:
+    reader: Reader = request.app.state.reader
+    return reader
+
+
+def respond(answer: Answer, fmt: Format) -> Response:
+    """The answer as JSON, or its table in the format asked for, as a download."""
+    if fmt.value == "json":
+        return JSONResponse(answer.data)
+    if answer.frame is None:
+        return JSONResponse({"detail": "This answer is not a table: ask for format=json."}, 422)
+    frame = answer.frame()
+    buffer = io.BytesIO()
+    if fmt.value == "csv":
+        buffer.write(frame.to_csv(index=False).encode("utf-8"))
+    elif fmt.value == "parquet":
+        frame.to_parquet(buffer, index=False)
+    else:
+        frame.to_excel(buffer, index=False, sheet_name=answer.name[:31], engine="openpyxl")
+    return Response(
+        buffer.getvalue(),
+        media_type=MEDIA[fmt.value],
+        headers={"Content-Disposition": f'attachment; filename="{answer.name}.{fmt.value}"'},
+    )
+
+
+def answer(
+    request: Request,
+    key: tuple[Any, ...],
+    make: Callable[[Store], Answer],
+    fmt: Format,
+) -> Response:
+    """Open the store, make the answer (or take it from the cache) and respond."""
+    read = reader(request)
+
+    def fresh() -> Answer:
+        with read.store() as store:
+            return make(store)
+
+    return respond(read.cached(key, fresh), fmt)
+
+
+def _filters(
+    partner: list[str] | None, commodity: list[str] | None, origin: list[str] | None,
+    mode: list[str] | None,
+) -> dict[str, tuple[str, ...]]:  # fmt: skip
+    return {
+        "partner": tuple(partner or ()),
+        "commodity": tuple(commodity or ()),
+        "origin": tuple(origin or ()),
+        "mode": tuple(mode or ()),
+    }
+
+
+@router.get("/periods", summary="The months held, the latest, when each was last revised")
+def periods(request: Request, format: FormatQuery = Format.json) -> Response:
+    return answer(request, ("periods",), answers.periods, format)
+
+
+@router.get("/summary/{period}", summary="Values of a month and the year to date (summary --json)")
+def summary(
+    request: Request,
+    period: PeriodPath,
+    by: Breakdown | None = None,
+    partner: Codes = None,
+    commodity: Codes = None,
+    origin: Codes = None,
+    mode: Codes = None,
+    format: FormatQuery = Format.json,
+) -> Response:
+    month = Period.parse(period)
+    filters = _filters(partner, commodity, origin, mode)
+    breakdown = by.value if by else None
+    return answer(
+        request,
+        ("summary", month.key, breakdown, tuple(filters.items())),
+        lambda store: answers.summary(engine(store, **filters), month, breakdown),
+        format,
+    )
+
+
+@router.get("/indices/{period}", summary="Price and volume indices of a month (indices --json)")
+def indices(
+    request: Request,
+    period: PeriodPath,
+    flow: Flow = Flow.total_exports,
+    by: Breakdown = Breakdown.total,
+    partner: Codes = None,
+    commodity: Codes = None,
+    origin: Codes = None,
+    mode: Codes = None,
+    format: FormatQuery = Format.json,
+) -> Response:
+    month = Period.parse(period)
+    filters = _filters(partner, commodity, origin, mode)
+    return answer(
+        request,
+        ("indices", month.key, flow.value, by.value, tuple(filters.items())),
+        lambda store: answers.indices(store, engine(store, **filters), month, flow.value, by.value),
+        format,
+    )
+
+
+@router.get("/series", summary="Monthly value, price or volume series (series --json)")
+def series(
+    request: Request,
+    flow: Flow = Flow.total_exports,
+    measure: Measure = Measure.value,
+    by: Breakdown = Breakdown.total,
+    key: Codes = None,
+    adjusted: bool = False,
+    start: Month = None,
+    end: Month = None,
+    partner: Codes = None,
+    commodity: Codes = None,
+    origin: Codes = None,
+    mode: Codes = None,
+    format: FormatQuery = Format.json,
+) -> Response:
+    first = Period.parse(start) if start else None
+    last = Period.parse(end) if end else None
+    keys = tuple(key or ())
+    filters = _filters(partner, commodity, origin, mode)
+    return answer(
+        request,
+        ("series", flow.value, measure.value, by.value, keys, adjusted, start, end,
+         tuple(filters.items())),
+        lambda store: answers.series(
+            store, engine(store, **filters), flow=flow.value, measure=measure.value,
+            by=by.value, keys=keys, adjusted=adjusted, start=first, end=last,
+        ),
+        format,
+    )  # fmt: skip
+
+
+@router.get("/analyse/{period}", summary="The facts of a month's analysis (analyse --json)")
+def analyse(
+    request: Request,
+    period: PeriodPath,
+    topic: Annotated[list[Topic] | None, Query()] = None,
+    adjusted: bool = False,
+    partner: Codes = None,
+    commodity: Codes = None,
+    origin: Codes = None,
+    mode: Codes = None,
+    format: FormatQuery = Format.json,
+) -> Response:
+    month = Period.parse(period)
+    topics = tuple(t.value for t in topic or ())
+    filters = _filters(partner, commodity, origin, mode)
+    return answer(
+        request,
+        ("analyse", month.key, topics, adjusted, tuple(filters.items())),
+        lambda store: answers.analysis(
+            store, engine(store, **filters), month, adjusted=adjusted, topics=topics
+        ),
+        format,
+    )
+
+
+@router.get("/release/{period}", summary="A month's release: every figure with its provenance")
+def release(request: Request, period: PeriodPath, format: FormatQuery = Format.json) -> Response:
+    month = Period.parse(period)
+    return answer(
+        request,
+        ("release", month.key),
+        lambda store: answers.release_figures(store, engine(store), month),
+        format,
+    )
+
+
+@router.get("/overview/{period}", summary="The overview page's content")
+def overview(request: Request, period: PeriodPath) -> Response:
+    month = Period.parse(period)
+    return answer(
+        request,
+        ("overview", month.key),
+        lambda store: answers.overview(store, engine(store), month),
+        Format.json,
+    )
+
+
+@router.get("/loads", summary="Every load (history --json's loads)")
+def loads(request: Request, format: FormatQuery = Format.json) -> Response:
+    return answer(request, ("loads",), answers.loads, format)
+
+
+@router.get("/revisions", summary="Every month a load revised (history --json's revisions)")
+def revisions(request: Request, format: FormatQuery = Format.json) -> Response:
+    return answer(request, ("revisions",), answers.revisions, format)
