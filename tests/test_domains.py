@@ -96,9 +96,10 @@ def test_history_is_coded_like_the_cells(store: Store, tmp_path: Path) -> None:
         assert types["cells", column].startswith("ENUM(") == (column != "origin")
         assert types["cells_archive", column] == types["cells", column]
         assert types["records", column] == types["cells", column]
-    assert store.query(
-        "SELECT commodity::VARCHAR, value FROM cells_archive ORDER BY value"
-    ) == [("61091000", 50.0), ("85423190", 100.0)]
+    assert store.query("SELECT commodity::VARCHAR, value FROM cells_archive ORDER BY value") == [
+        ("61091000", 50.0),
+        ("85423190", 100.0),
+    ]
     assert domain(store, "commodity") == ["01012100", "61091000", "85423190"]
 
 

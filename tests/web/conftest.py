@@ -53,7 +53,9 @@ def same(left: Any, right: Any, rel: float = 1e-12) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(same(left[k], right[k], rel) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(same(a, b, rel) for a, b in zip(left, right))
+        return len(left) == len(right) and all(
+            same(a, b, rel) for a, b in zip(left, right, strict=True)
+        )
     if isinstance(left, float) and isinstance(right, (int, float)) and not isinstance(right, bool):
         return bool(left == pytest.approx(right, rel=rel))
     return bool(left == right)

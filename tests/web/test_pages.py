@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from entrepot.cli import app
 
 
 def test_the_overview_shows_the_latest_month(client: TestClient) -> None:
@@ -44,3 +48,12 @@ def test_the_release_page_is_the_release_with_provenance(client: TestClient) -> 
     assert 'id="figures"' in page  # each figure's provenance, shown on click
     figures = client.get("/api/release/2025-12").json()["figures"]
     assert any(f["text"] == "$513.6 billion" for f in figures)
+
+
+def test_serve_names_a_missing_store_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "none.duckdb"), "serve"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: Store {tmp_path / 'none.duckdb'} does not exist. Create it with 'entrepot "
+        "ingest FILE' or name another with --store PATH (or $ENTREPOT_STORE)."
+    ]

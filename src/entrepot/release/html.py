@@ -28,11 +28,11 @@ h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 .subtitle { color: #555; margin-top: 0; }
 .lead { font-size: 1.08rem; }
 .fig { border-bottom: 1px dotted #6a8fb5; cursor: pointer; }
-.fig:hover, .fig.active { background: #e6eef7; }
+.fig:hover, .fig:focus, .fig.active { background: #e6eef7; }
 figure { margin: 1.2rem 0; }
 figcaption { color: #555; font-size: 0.85rem; }
 .gt_table { margin: 1rem 0 !important; }
-#provenance { position: fixed; right: 1rem; bottom: 1rem; width: 26rem; max-height: 60vh;
+#provenance { overflow-wrap: anywhere; position: fixed; right: 1rem; bottom: 1rem; width: 26rem; max-height: 60vh;
   overflow: auto; background: #fff; border: 1px solid #6a8fb5; padding: 0.8rem;
   font-size: 0.8rem; box-shadow: 0 2px 8px rgba(0,0,0,.2); display: none; }
 #provenance pre { white-space: pre-wrap; font-size: 0.72rem; background: #f5f5f5;
@@ -66,8 +66,12 @@ function show(id, el) {
   if (sql) panel.querySelector('pre').textContent = sql;
   panel.style.display = 'block';
 }
-document.querySelectorAll('.fig').forEach(el =>
-  el.addEventListener('click', () => show(el.dataset.fig, el)));
+document.querySelectorAll('.fig').forEach(el => {
+  el.addEventListener('click', () => show(el.dataset.fig, el));
+  el.addEventListener('keydown', e => {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); show(el.dataset.fig, el); }
+  });
+});
 document.addEventListener('keydown', e => { if (e.key === 'Escape') panel.style.display = 'none'; });
 """
 
@@ -78,7 +82,7 @@ def _fig(release: Release, part: Part) -> str:
     f = release.figure(part)
     tip = f"{f.id}: {f.expression}"
     return (
-        f'<span class="fig" data-fig="{escape.escape(f.id)}" '
+        f'<span class="fig" data-fig="{escape.escape(f.id)}" tabindex="0" role="button" '
         f'title="{escape.escape(tip)}">{escape.escape(f.text)}</span>'
     )
 
@@ -165,7 +169,7 @@ def html(release: Release, *, static: bool = False, banner: str = "") -> str:
         figures["__expressions__"] = release.expressions
         data = json.dumps(figures, ensure_ascii=False).replace("</", "<\\/")
         tail += [
-            '<div id="provenance"></div>',
+            '<div id="provenance" role="region" aria-label="Provenance" aria-live="polite"></div>',
             f'<script type="application/json" id="figures">{data}</script>',
             f"<script>{SCRIPT}</script>",
         ]

@@ -9,12 +9,15 @@ log's), so a committed change is never hidden by a cached answer.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from ..analysis.filters import resolve
 from ..backends import Backend, duckdb_backend
@@ -24,6 +27,10 @@ T = TypeVar("T")
 
 KEPT = 512
 """Answers kept in memory (the least recently used go first)."""
+COMPUTING = 1
+"""Answers made at once: one, so that a core stays free to serve the answers kept (the
+engine works on one core at a time per answer more than it gains from two); more requests
+for new answers wait their turn."""
 
 
 class Reader:
@@ -33,6 +40,8 @@ class Reader:
         self.path = Path(path)
         self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._pending: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
+        self._slots = asyncio.Semaphore(COMPUTING)
 
     def version(self) -> tuple[int, ...]:
         """What changes when a write to the store commits."""
@@ -52,6 +61,40 @@ class Reader:
         with Store(self.path, read_only=True) as opened:
             yield opened
 
+    async def computed(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """:meth:`cached` for the event loop: a kept answer is returned at once; a new one
+        is made in a worker thread, at most :data:`COMPUTING` at a time (the engine uses
+        every core), and once however many requests ask for it meanwhile."""
+        full = (self.version(), *key)
+        with self._lock:
+            if full in self._answers:
+                self._answers.move_to_end(full)
+                return self._answers[full]
+            pending = self._pending.get(full)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[full] = future
+        try:
+            async with self._slots:
+                answer = await run_in_threadpool(make)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: the requests waiting on it raise it themselves
+            raise
+        else:
+            self._keep(full, answer)
+            future.set_result(answer)
+            return answer
+        finally:
+            self._pending.pop(full, None)
+
+    def _keep(self, full: tuple[Any, ...], answer: Any) -> None:
+        with self._lock:
+            self._answers[full] = answer
+            while len(self._answers) > KEPT:
+                self._answers.popitem(last=False)
+
     def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """``make()``'s answer for ``key`` in this version of the store."""
         full = (self.version(), *key)
@@ -60,10 +103,7 @@ class Reader:
                 self._answers.move_to_end(full)
                 return self._answers[full]
         answer = make()
-        with self._lock:
-            self._answers[full] = answer
-            while len(self._answers) > KEPT:
-                self._answers.popitem(last=False)
+        self._keep(full, answer)
         return answer
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from ..errors import InputError
 from ..periods import Period
@@ -26,7 +28,7 @@ from .access import Reader, engine
 from .answers import Answer
 
 
-def known_parameters(request: Request) -> None:
+async def known_parameters(request: Request) -> None:
     """Refuse a parameter the route does not take: a misspelt filter (``partnr=USA``) would
     otherwise be ignored, and the answer would look filtered when it is not."""
     route = request.scope.get("route")
@@ -42,7 +44,37 @@ def known_parameters(request: Request) -> None:
         )
 
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(known_parameters)])
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class Problem(BaseModel):
+    """Why a request was not answered: one line, or (for a malformed parameter) FastAPI's
+    list of what was expected where."""
+
+    detail: str | list[dict[str, Any]]
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "The store does not hold what was asked for."},
+    422: {"model": Problem, "description": "A parameter is unknown or not valid."},
+    503: {"model": Problem, "description": "The store is being written, or cannot be read."},
+}
+
+TABLES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The answer as JSON, or (with ``format``) its table as a file.",
+        "content": {"application/json": {}, **{media: {} for media in MEDIA.values()}},
+    }
+}
+"""What a route that downloads as a table answers."""
+
+router = APIRouter(
+    prefix="/api", tags=["api"], dependencies=[Depends(known_parameters)], responses=PROBLEMS
+)
 
 
 class Flow(StrEnum):
@@ -108,24 +140,27 @@ Month = Annotated[str | None, Query(pattern=MONTH, description="A month, YYYY-MM
 Codes = Annotated[list[Annotated[str, Query(pattern=CODE)]] | None, Query(max_length=50)]
 FormatQuery = Annotated[Format, Query(description="json, or a table as csv, parquet, xlsx.")]
 
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "parquet": "application/vnd.apache.parquet",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 
 def reader(request: Request) -> Reader:
     reader: Reader = request.app.state.reader
     return reader
 
 
-def respond(answer: Answer, fmt: Format) -> Response:
+@dataclass(frozen=True)
+class Body:
+    """A response as sent: kept, so that a kept answer costs no encoding."""
+
+    content: bytes
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def encoded(answer: Answer, fmt: Format) -> Body:
     """The answer as JSON, or its table in the format asked for, as a download."""
     if fmt.value == "json":
-        return JSONResponse(answer.data)
+        return Body(bytes(JSONResponse(answer.data).body), "application/json")
     if answer.frame is None:
-        return JSONResponse({"detail": "This answer is not a table: ask for format=json."}, 422)
+        raise InputError("This answer is not a table: ask for format=json.")
     frame = answer.frame()
     buffer = io.BytesIO()
     if fmt.value == "csv":
@@ -134,27 +169,28 @@ def respond(answer: Answer, fmt: Format) -> Response:
         frame.to_parquet(buffer, index=False)
     else:
         frame.to_excel(buffer, index=False, sheet_name=answer.name[:31], engine="openpyxl")
-    return Response(
+    return Body(
         buffer.getvalue(),
-        media_type=MEDIA[fmt.value],
-        headers={"Content-Disposition": f'attachment; filename="{answer.name}.{fmt.value}"'},
+        MEDIA[fmt.value],
+        {"Content-Disposition": f'attachment; filename="{answer.name}.{fmt.value}"'},
     )
 
 
-def answer(
+async def answer(
     request: Request,
     key: tuple[Any, ...],
     make: Callable[[Store], Answer],
     fmt: Format,
 ) -> Response:
-    """Open the store, make the answer (or take it from the cache) and respond."""
+    """The answer of ``key`` in ``fmt``: kept, or made on the store opened read-only."""
     read = reader(request)
 
-    def fresh() -> Answer:
+    def fresh() -> Body:
         with read.store() as store:
-            return make(store)
+            return encoded(make(store), fmt)
 
-    return respond(read.cached(key, fresh), fmt)
+    body = await read.computed((*key, fmt.value), fresh)
+    return Response(body.content, media_type=body.media_type, headers=body.headers)
 
 
 def _filters(
@@ -169,13 +205,19 @@ def _filters(
     }
 
 
-@router.get("/periods", summary="The months held, the latest, when each was last revised")
-def periods(request: Request, format: FormatQuery = Format.json) -> Response:
-    return answer(request, ("periods",), answers.periods, format)
+@router.get(
+    "/periods", responses=TABLES, summary="The months held, the latest, when each was last revised"
+)
+async def periods(request: Request, format: FormatQuery = Format.json) -> Response:
+    return await answer(request, ("periods",), answers.periods, format)
 
 
-@router.get("/summary/{period}", summary="Values of a month and the year to date (summary --json)")
-def summary(
+@router.get(
+    "/summary/{period}",
+    responses=TABLES,
+    summary="Values of a month and the year to date (summary --json)",
+)
+async def summary(
     request: Request,
     period: PeriodPath,
     by: Breakdown | None = None,
@@ -188,7 +230,7 @@ def summary(
     month = Period.parse(period)
     filters = _filters(partner, commodity, origin, mode)
     breakdown = by.value if by else None
-    return answer(
+    return await answer(
         request,
         ("summary", month.key, breakdown, tuple(filters.items())),
         lambda store: answers.summary(engine(store, **filters), month, breakdown),
@@ -196,8 +238,12 @@ def summary(
     )
 
 
-@router.get("/indices/{period}", summary="Price and volume indices of a month (indices --json)")
-def indices(
+@router.get(
+    "/indices/{period}",
+    responses=TABLES,
+    summary="Price and volume indices of a month (indices --json)",
+)
+async def indices(
     request: Request,
     period: PeriodPath,
     flow: Flow = Flow.total_exports,
@@ -210,7 +256,7 @@ def indices(
 ) -> Response:
     month = Period.parse(period)
     filters = _filters(partner, commodity, origin, mode)
-    return answer(
+    return await answer(
         request,
         ("indices", month.key, flow.value, by.value, tuple(filters.items())),
         lambda store: answers.indices(store, engine(store, **filters), month, flow.value, by.value),
@@ -218,8 +264,10 @@ def indices(
     )
 
 
-@router.get("/series", summary="Monthly value, price or volume series (series --json)")
-def series(
+@router.get(
+    "/series", responses=TABLES, summary="Monthly value, price or volume series (series --json)"
+)
+async def series(
     request: Request,
     flow: Flow = Flow.total_exports,
     measure: Measure = Measure.value,
@@ -238,7 +286,7 @@ def series(
     last = Period.parse(end) if end else None
     keys = tuple(key or ())
     filters = _filters(partner, commodity, origin, mode)
-    return answer(
+    return await answer(
         request,
         ("series", flow.value, measure.value, by.value, keys, adjusted, start, end,
          tuple(filters.items())),
@@ -250,8 +298,12 @@ def series(
     )  # fmt: skip
 
 
-@router.get("/analyse/{period}", summary="The facts of a month's analysis (analyse --json)")
-def analyse(
+@router.get(
+    "/analyse/{period}",
+    responses=TABLES,
+    summary="The facts of a month's analysis (analyse --json)",
+)
+async def analyse(
     request: Request,
     period: PeriodPath,
     topic: Annotated[list[Topic] | None, Query()] = None,
@@ -265,7 +317,7 @@ def analyse(
     month = Period.parse(period)
     topics = tuple(t.value for t in topic or ())
     filters = _filters(partner, commodity, origin, mode)
-    return answer(
+    return await answer(
         request,
         ("analyse", month.key, topics, adjusted, tuple(filters.items())),
         lambda store: answers.analysis(
@@ -275,10 +327,16 @@ def analyse(
     )
 
 
-@router.get("/release/{period}", summary="A month's release: every figure with its provenance")
-def release(request: Request, period: PeriodPath, format: FormatQuery = Format.json) -> Response:
+@router.get(
+    "/release/{period}",
+    responses=TABLES,
+    summary="A month's release: every figure with its provenance",
+)
+async def release(
+    request: Request, period: PeriodPath, format: FormatQuery = Format.json
+) -> Response:
     month = Period.parse(period)
-    return answer(
+    return await answer(
         request,
         ("release", month.key),
         lambda store: answers.release_figures(store, engine(store), month),
@@ -287,9 +345,9 @@ def release(request: Request, period: PeriodPath, format: FormatQuery = Format.j
 
 
 @router.get("/overview/{period}", summary="The overview page's content")
-def overview(request: Request, period: PeriodPath) -> Response:
+async def overview(request: Request, period: PeriodPath) -> Response:
     month = Period.parse(period)
-    return answer(
+    return await answer(
         request,
         ("overview", month.key),
         lambda store: answers.overview(store, engine(store), month),
@@ -297,11 +355,15 @@ def overview(request: Request, period: PeriodPath) -> Response:
     )
 
 
-@router.get("/loads", summary="Every load (history --json's loads)")
-def loads(request: Request, format: FormatQuery = Format.json) -> Response:
-    return answer(request, ("loads",), answers.loads, format)
+@router.get("/loads", responses=TABLES, summary="Every load (history --json's loads)")
+async def loads(request: Request, format: FormatQuery = Format.json) -> Response:
+    return await answer(request, ("loads",), answers.loads, format)
 
 
-@router.get("/revisions", summary="Every month a load revised (history --json's revisions)")
-def revisions(request: Request, format: FormatQuery = Format.json) -> Response:
-    return answer(request, ("revisions",), answers.revisions, format)
+@router.get(
+    "/revisions",
+    responses=TABLES,
+    summary="Every month a load revised (history --json's revisions)",
+)
+async def revisions(request: Request, format: FormatQuery = Format.json) -> Response:
+    return await answer(request, ("revisions",), answers.revisions, format)

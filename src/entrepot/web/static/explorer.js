@@ -67,7 +67,9 @@
     table.tHead.innerHTML = '<tr>' + head.map((h, i) => `<th scope="col"${i > 2 ? ' class="num"' : ''}>${h}</th>`).join('') + '</tr>';
     const fmt = (v, d) => (v === null || v === undefined) ? '–' : v.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
     const body = document.createElement('tbody');
-    rows.slice().reverse().forEach(r => {
+    const order = [...new Set(rows.map(r => r.key))];  // the answer's order of keys
+    rows.slice().sort((a, b) => b.period.localeCompare(a.period) ||
+      order.indexOf(a.key) - order.indexOf(b.key)).forEach(r => {
       const tr = document.createElement('tr');
       const cells = [r.period, r.key, r.name, fmt(r[col] / scale, 1),
         r.yoy_pct === null || r.yoy_pct === undefined ? '–' : (r.yoy_pct >= 0 ? '+' : '') + fmt(r.yoy_pct, 1) + '%'];
