@@ -288,7 +288,15 @@ def dataset_backend(name: str, path: str | Path, session: SparkSession | None = 
                     frame = frame.withColumn("period", frame["period"].cast("int"))
                 frame.createOrReplaceTempView(table)
         return backend
-    con = ibis.duckdb.connect()
+    from .store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV  # the store imports this module
+
+    # As a store's connection: the same memory limit, and a folder to spill to (an
+    # in-memory database has none of its own).
+    spill = tempfile.mkdtemp(prefix="entrepot-duckdb-")
+    atexit.register(shutil.rmtree, spill, ignore_errors=True)
+    con = ibis.duckdb.connect(
+        memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT, temp_directory=spill
+    )
     with engine_errors(f"Reading the dataset {uri} on DuckDB"):
         for table, location in tables.items():
             where = location.removeprefix("file://").replace("'", "''")

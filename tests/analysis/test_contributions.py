@@ -82,11 +82,17 @@ def test_contributions_add_up_to_the_total(pairs: list[tuple[float | None, float
     current = math.fsum(frame.value[frame.period == 202512])
     previous = math.fsum(frame.value[frame.period == 202412])
     assert len(out) == 1 + sum(pair != (None, None) for pair in pairs)  # one row per key
-    assert math.fsum(out.change) == pytest.approx(current - previous, rel=1e-9, abs=1e-9)
+    # Rounding is relative to the values summed, not to their (possibly tiny) difference.
+    err = 1e-12 * max(current, previous)
+    assert math.fsum(out.change) == pytest.approx(current - previous, rel=1e-9, abs=err)
     growth = (current - previous) / previous * 100
-    assert math.fsum(out.contribution_pp) == pytest.approx(growth, rel=1e-9, abs=1e-9)
+    assert math.fsum(out.contribution_pp) == pytest.approx(
+        growth, rel=1e-9, abs=1e-9 + 100 * err / previous
+    )
     if current != previous:
-        assert math.fsum(out.share_of_change) == pytest.approx(1.0, rel=1e-9, abs=1e-9)
+        assert math.fsum(out.share_of_change) == pytest.approx(
+            1.0, rel=1e-9, abs=1e-9 + err / abs(current - previous)
+        )
     assert list(out.change) == sorted(out.change, reverse=True)
 
 

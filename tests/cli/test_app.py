@@ -211,6 +211,10 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
     "classifications load": {"--kind": "(recognised from each file)"},
     "classifications show": {},
     "classifications kinds": {},
+    "serve": {
+        "--host": "127.0.0.1",
+        "--port": "8000",
+    },
     "sample": {
         "--seed": "2025",
         "--start": "2023-01",

@@ -37,7 +37,7 @@ def test_release_errors_are_one_line(compiled_store: Path, tmp_path: Path) -> No
         "--store", store, "release", "--period", "2025-12", "--format", "docx"
     ).startswith("error: Unknown format 'docx'")
     assert error_of("--store", store, "release", "--period", "2031-01").startswith(
-        "error: Period 2031-01 is not in store"
+        "error: Period 2031-01 is not in the store (it holds 2023-01 to 2025-12)"
     )
     file = tmp_path / "a-file"
     file.write_text("x")

@@ -28,6 +28,14 @@ from .access import Reader, engine
 from .answers import Answer
 
 
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
 async def known_parameters(request: Request) -> None:
     """Refuse a parameter the route does not take: a misspelt filter (``partnr=USA``) would
     otherwise be ignored, and the answer would look filtered when it is not."""
@@ -35,7 +43,7 @@ async def known_parameters(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
-    allowed = {p.alias for p in dependant.query_params}
+    allowed = _query_names(dependant)
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         raise InputError(
@@ -193,16 +201,23 @@ async def answer(
     return Response(body.content, media_type=body.media_type, headers=body.headers)
 
 
-def _filters(
-    partner: list[str] | None, commodity: list[str] | None, origin: list[str] | None,
-    mode: list[str] | None,
-) -> dict[str, tuple[str, ...]]:  # fmt: skip
+def cell_filters(
+    partner: Codes = None,
+    commodity: Codes = None,
+    origin: Codes = None,
+    mode: Codes = None,
+) -> dict[str, tuple[str, ...]]:
+    """The filters of the CLI's ``--partner``, ``--commodity``, ``--origin`` and ``--mode``
+    (each repeatable)."""
     return {
         "partner": tuple(partner or ()),
         "commodity": tuple(commodity or ()),
         "origin": tuple(origin or ()),
         "mode": tuple(mode or ()),
     }
+
+
+Filters = Annotated[dict[str, tuple[str, ...]], Depends(cell_filters)]
 
 
 @router.get(
@@ -219,16 +234,12 @@ async def periods(request: Request, format: FormatQuery = Format.json) -> Respon
 )
 async def summary(
     request: Request,
+    filters: Filters,
     period: PeriodPath,
     by: Breakdown | None = None,
-    partner: Codes = None,
-    commodity: Codes = None,
-    origin: Codes = None,
-    mode: Codes = None,
     format: FormatQuery = Format.json,
 ) -> Response:
     month = Period.parse(period)
-    filters = _filters(partner, commodity, origin, mode)
     breakdown = by.value if by else None
     return await answer(
         request,
@@ -245,17 +256,13 @@ async def summary(
 )
 async def indices(
     request: Request,
+    filters: Filters,
     period: PeriodPath,
     flow: Flow = Flow.total_exports,
     by: Breakdown = Breakdown.total,
-    partner: Codes = None,
-    commodity: Codes = None,
-    origin: Codes = None,
-    mode: Codes = None,
     format: FormatQuery = Format.json,
 ) -> Response:
     month = Period.parse(period)
-    filters = _filters(partner, commodity, origin, mode)
     return await answer(
         request,
         ("indices", month.key, flow.value, by.value, tuple(filters.items())),
@@ -269,6 +276,7 @@ async def indices(
 )
 async def series(
     request: Request,
+    filters: Filters,
     flow: Flow = Flow.total_exports,
     measure: Measure = Measure.value,
     by: Breakdown = Breakdown.total,
@@ -276,16 +284,11 @@ async def series(
     adjusted: bool = False,
     start: Month = None,
     end: Month = None,
-    partner: Codes = None,
-    commodity: Codes = None,
-    origin: Codes = None,
-    mode: Codes = None,
     format: FormatQuery = Format.json,
 ) -> Response:
     first = Period.parse(start) if start else None
     last = Period.parse(end) if end else None
     keys = tuple(key or ())
-    filters = _filters(partner, commodity, origin, mode)
     return await answer(
         request,
         ("series", flow.value, measure.value, by.value, keys, adjusted, start, end,
@@ -305,18 +308,14 @@ async def series(
 )
 async def analyse(
     request: Request,
+    filters: Filters,
     period: PeriodPath,
     topic: Annotated[list[Topic] | None, Query()] = None,
     adjusted: bool = False,
-    partner: Codes = None,
-    commodity: Codes = None,
-    origin: Codes = None,
-    mode: Codes = None,
     format: FormatQuery = Format.json,
 ) -> Response:
     month = Period.parse(period)
     topics = tuple(t.value for t in topic or ())
-    filters = _filters(partner, commodity, origin, mode)
     return await answer(
         request,
         ("analyse", month.key, topics, adjusted, tuple(filters.items())),
