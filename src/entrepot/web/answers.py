@@ -125,7 +125,7 @@ def revisions(store: Store) -> Answer:
     return Answer(records(frame), lambda: frame, "revisions")
 
 
-OVERVIEW_TOPICS = ("streak", "mover", "surge", "split")
+OVERVIEW_TOPICS = ("streak", "mover", "split", "surge", "mix", "transport")
 """The analysis the overview shows beside the headline figures."""
 
 
