@@ -157,9 +157,12 @@ def test_the_release_page_shows_a_figure_s_provenance(server: str, browser: obje
     assert page.errors == []
 
 
-def test_the_methodology_page(server: str, browser: object) -> None:
+@pytest.mark.parametrize(
+    ("path", "title"), [("/methodology", "Methodology"), ("/api-docs", "JSON API")]
+)
+def test_the_reference_pages(server: str, browser: object, path: str, title: str) -> None:
     page = new_page(browser)
-    page.goto(server + "/methodology")
-    assert page.locator("h1").inner_text() == "Methodology"
-    shoot(page, "methodology")
+    page.goto(server + path)
+    assert page.locator("h1").inner_text() == title
+    shoot(page, path.strip("/"))
     assert page.errors == []

@@ -35,6 +35,11 @@ def test_pages_and_their_scripts_are_served_from_the_package(client: TestClient)
     vega = client.get("/vendor/vega.js")
     assert vega.headers["content-type"].startswith("text/javascript")
     assert "vegaEmbed" in vega.text and len(vega.text) > 100_000
+    docs = client.get("/api-docs").text
+    assert "<code>GET /api/series</code>" in docs
+    assert "total_exports, domestic_exports, re_exports, imports, terms_of_trade" in docs
+    assert not re.search(r'(src|href)="(https?:)?//', docs)
+    assert client.get("/docs").status_code == 404  # FastAPI's own would load a CDN's scripts
     explorer = client.get("/explorer").text
     assert '<select name="flow">' in explorer and "2025-12" in explorer
 

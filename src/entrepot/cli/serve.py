@@ -34,7 +34,7 @@ def serve(
     with open_store(store, read_only=True):  # a clear error now rather than on each request
         pass
     console.print(
-        f"Serving {path} on http://{host}:{port}/ (API documented at /docs, spec at "
+        f"Serving {path} on http://{host}:{port}/ (API documented at /api-docs, spec at "
         "/openapi.json); Ctrl-C stops."
     )
     uvicorn.run(create_app(path, warm=True), host=host, port=port, log_level="warning")

@@ -63,8 +63,8 @@ class Reader:
 
     async def computed(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """:meth:`cached` for the event loop: a kept answer is returned at once; a new one
-        is made in a worker thread, at most :data:`COMPUTING` at a time (the engine uses
-        every core), and once however many requests ask for it meanwhile."""
+        is made in a worker thread, at most :data:`COMPUTING` at a time, and once however
+        many requests ask for it meanwhile."""
         full = (self.version(), *key)
         with self._lock:
             if full in self._answers:
@@ -78,6 +78,9 @@ class Reader:
         try:
             async with self._slots:
                 answer = await run_in_threadpool(make)
+        except asyncio.CancelledError:  # the client went away: whoever waits asks again
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: the requests waiting on it raise it themselves

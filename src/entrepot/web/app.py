@@ -61,7 +61,15 @@ def create_app(store: Path, *, warm: bool = False) -> FastAPI:
             threading.Thread(target=pages.warm, args=(reader,), daemon=True).start()
         yield
 
-    app = FastAPI(title="entrepot", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # No /docs or /redoc: their pages load scripts from a CDN. /api-docs is our own.
+    app = FastAPI(
+        title="entrepot",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.reader = reader
     app.include_router(api.router)
     app.include_router(pages.router)

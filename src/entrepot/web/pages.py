@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path as FilePath
+from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,7 +36,7 @@ TEMPLATES = Environment(
 )
 
 NAV = (("/", "Overview"), ("/explorer", "Explorer"), ("/release", "Release"),
-       ("/methodology", "Methodology"), ("/docs", "API"))  # fmt: skip
+       ("/methodology", "Methodology"), ("/api-docs", "API"))  # fmt: skip
 
 
 def page(name: str, request: Request, **context: object) -> HTMLResponse:
@@ -123,3 +124,28 @@ def release(request: Request, period: str = Path(pattern=MONTH)) -> Response:
 @router.get("/methodology")
 def methodology(request: Request) -> Response:
     return page("methodology.html", request, title="Methodology")
+
+
+def describe(schema: dict[str, Any], spec: dict[str, Any] | None = None) -> str:
+    """A parameter's accepted values in a few words, from its schema in the spec."""
+    spec = spec or {}
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return describe(spec.get("components", {}).get("schemas", {}).get(name, {}), spec)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            parts = [describe(s, spec) for s in schema[key] if s.get("type") != "null"]
+            return " or ".join(p for p in parts if p)
+    if "enum" in schema:
+        return ", ".join(str(v) for v in schema["enum"])
+    if schema.get("type") == "array":
+        return "repeatable: " + describe(schema.get("items", {}), spec)
+    if "pattern" in schema:
+        return f"{schema.get('type', 'string')} matching {schema['pattern']}"
+    return str(schema.get("type", ""))
+
+
+@router.get("/api-docs")
+def api_docs(request: Request) -> Response:
+    spec = request.app.openapi()
+    return page("api.html", request, title="API", spec=spec, describe=lambda s: describe(s, spec))
