@@ -269,13 +269,12 @@ def dataset_backend(name: str, path: str | Path, session: SparkSession | None = 
     (:mod:`entrepot.store.datasets`): DuckDB reads the files where they are; Spark reads
     them on its executors (a local path, or a ``file://``, ``hdfs://`` or ``s3a://`` URI),
     never through the driver."""
-    from .store.datasets import CLASSIFICATIONS, read_manifest
+    from .store.datasets import CLASSIFICATIONS, local_path, read_manifest
 
     name = choice(name, BACKENDS, "backend")
     uri = str(path)
-    local = "://" not in uri or uri.startswith("file://")
-    if local:
-        read_manifest(Path(uri.removeprefix("file://")))
+    if (folder := local_path(uri)) is not None:
+        read_manifest(folder)
     tables = {"cells": f"{uri.rstrip('/')}/cells"}
     tables.update({t: f"{uri.rstrip('/')}/classifications/{t}.parquet" for t in CLASSIFICATIONS})
     if name == "spark":

@@ -236,6 +236,21 @@ def test_ingest_straight_to_a_dataset(compiled_store: Path, tmp_path: Path) -> N
         "replace",
     ]
     assert manifest["deliveries"][-1]["replaced"] == ["202512 imports"]
+    # A flow the month does not hold yet replaces nothing: it is added beside the others.
+    domestic = tmp_path / "domestic.csv"
+    domestic.write_text(
+        "period,flow,commodity,partner,value,quantity,unit\n"
+        f"2025-12,domestic_exports,{ITEM_A},USA,2000000,1,NO.\n"
+    )
+    assert "replaced" not in ok("ingest", "--to", to, domestic).stdout
+    assert (
+        json.loads((to / "entrepot-dataset.json").read_text())["deliveries"][-1]["replaced"] == []
+    )
+    assert not (to / "replaced" / "delivery-5").exists()
+    now = pd.read_parquet(to / "cells" / "period=202512")
+    assert now.groupby("flow").value.sum().to_dict() == pytest.approx(
+        {"domestic_exports": 2e6, "imports": 1e6, "re_exports": 22 * HK}
+    )
     assert error_of("ingest", "--to", to, "--mode", "amend", fix) == (
         "error: A dataset keeps cells, not records by id: amend in a store (--store), then "
         "export it with 'entrepot export cells'."

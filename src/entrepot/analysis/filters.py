@@ -90,3 +90,17 @@ def _partners(values: list[str], groups: dict[str, list[str]], option: str) -> t
             )
         codes.extend(found)
     return tuple(dict.fromkeys(codes))
+
+
+def narrowed(
+    backend: Backend,
+    *,
+    partner: Sequence[str] = (),
+    commodity: Sequence[str] = (),
+    origin: Sequence[str] = (),
+    mode: Sequence[str] = (),
+) -> Backend:
+    """``backend`` with its cells limited to what the option values name (itself when
+    they name nothing)."""
+    filters = resolve(backend, partner=partner, commodity=commodity, origin=origin, mode=mode)
+    return backend.filtered(filters) if filters else backend

@@ -336,26 +336,26 @@ def filtered(
     mode: list[str] | None = None,
 ) -> Backend:
     """``engine`` with its cells limited to the filter options given."""
-    from ..analysis.filters import resolve
+    from ..analysis.filters import narrowed
 
-    filters = resolve(
+    return narrowed(
         engine,
         partner=partner or (),
         commodity=commodity or (),
         origin=origin or (),
         mode=mode or (),
     )
-    return engine.filtered(filters) if filters else engine
 
 
 def dataset_currency() -> str:
     """The currency of ``--dataset``'s values, from its manifest."""
-    from ..store.datasets import read_manifest
+    from ..store.datasets import local_path, read_manifest
 
     assert state.dataset is not None
-    if "://" in state.dataset and not state.dataset.startswith("file://"):
+    folder = local_path(state.dataset)
+    if folder is None:
         return "HK$"  # a remote dataset's manifest is read by the engine, not here
-    return str(read_manifest(Path(state.dataset.removeprefix("file://"))).get("currency", "HK$"))
+    return str(read_manifest(folder).get("currency", "HK$"))
 
 
 def output_format(fmt: str, as_json: bool) -> str:

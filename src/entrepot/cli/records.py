@@ -227,7 +227,7 @@ def ingest(
         )
         delivery = None
         if to is not None and report.rows_stored:
-            bar.update(tasks_phase(bar, phases), description=f"writing to {to}")
+            on_phase(f"writing to {to}")
             delivery = add_delivery(
                 opened, to, mode=mode, max_shrink=max_shrink, force=force, files=report.files
             )
@@ -272,13 +272,6 @@ def scratch_store(to: Path, classified_by: Path | None) -> Iterator[Store]:
                 scratch.set_currency(source.currency)
             import_classifications(scratch, classified_by)
         yield scratch
-
-
-def tasks_phase(bar: Any, phases: list[Any]) -> Any:
-    """The progress bar's phase line (made if the load had none)."""
-    if not phases:
-        phases.append(bar.add_task("", total=None))
-    return phases[0]
 
 
 def _print_delivery(delivery: Delivery, to: Path) -> None:

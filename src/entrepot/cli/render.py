@@ -23,6 +23,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..schema import choice
+from ..tables import TABLE_FORMATS, encoded
 
 # Piped output (files, CI logs) gets room for the widest table rather than 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
@@ -133,15 +134,8 @@ def write_frame(frame: Any, fmt: str, out: Path | None, *, sheet: str = "entrepo
         raise InputError(f"--out {out} is a directory: name a file.")
     part = out.with_name(out.name + ".part")
     try:
-        if fmt == "csv":
-            frame.to_csv(part, index=False)
-        elif fmt == "parquet":
-            frame.to_parquet(part, index=False)
-        elif fmt == "xlsx":
-            import pandas as pd
-
-            with pd.ExcelWriter(part, engine="openpyxl") as book:
-                frame.to_excel(book, sheet_name=sheet[:31], index=False)
+        if fmt in TABLE_FORMATS:
+            part.write_bytes(encoded(frame, fmt, sheet=sheet))
         else:
             part.write_text(frame, encoding="utf-8")
         part.replace(out)

@@ -51,6 +51,21 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _plain_columns(leave_out: Sequence[str] = ()) -> str:
+    """The cell columns to select, the coded keys decoded to text (see the layout)."""
+    return ", ".join(
+        f"{c}::{t} AS {c}" if t == "VARCHAR" else c
+        for c, t in CELL_COLUMNS.items()
+        if c not in leave_out
+    )
+
+
+def _flows(store: Store, folder: Path) -> set[str]:
+    """The flows a month partition of a dataset holds."""
+    rows = store.query(f"SELECT DISTINCT flow FROM read_parquet({_quoted(folder / '*.parquet')})")
+    return {str(r[0]) for r in rows}
+
+
 def export_dataset(
     store: Store, to: Path, *, replace: bool = False, cells: str = "cells"
 ) -> dict[str, Any]:
@@ -71,9 +86,7 @@ def export_dataset(
     to.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{to.name}-", dir=to.parent))
     try:
-        columns = ", ".join(
-            f"{c}::{t} AS {c}" if t == "VARCHAR" else c for c, t in CELL_COLUMNS.items()
-        )
+        columns = _plain_columns()
         with engine_errors(f"Exporting the cells of {store.path} to {to}", StoreError):
             store.con.execute(
                 f'COPY (SELECT {columns} FROM "{cells}" ORDER BY period) '
@@ -172,16 +185,14 @@ def add_delivery(
     before = [d["delivery"] for d in deliveries] + [manifest["source"].get("last_load") or 0]
     number = int(max(before)) + 1  # after the exported store's loads and earlier deliveries
     brought = store.query("SELECT DISTINCT period, flow::VARCHAR FROM cells ORDER BY 1, 2")
-    replaced = [(p, f) for p, f in brought if p in held] if mode == "replace" else []
+    # What a replace replaces: the flows of the load that the month's files already hold.
+    holding = {p: _flows(store, part[p]) for p in held} if mode == "replace" else {}
+    replaced = [(p, f) for p, f in brought if f in holding.get(p, ())]
     if replaced and not force:
         _check_shrink(store, part, replaced, max_shrink)
     staging = to / f".delivery-{number}"
     shutil.rmtree(staging, ignore_errors=True)
-    columns = ", ".join(
-        f"{c}::{t} AS {c}" if t == "VARCHAR" else c
-        for c, t in CELL_COLUMNS.items()
-        if c not in ("period", "load_id")
-    )
+    columns = _plain_columns(leave_out=("period", "load_id"))
     try:
         with engine_errors(f"Writing cells to {to}", StoreError):
             for period, folder in part.items():

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from ..analysis.filters import resolve
+from ..analysis.filters import narrowed
 from ..backends import Backend, duckdb_backend
 from ..store import Store
 
@@ -119,6 +119,6 @@ def engine(
     mode: Sequence[str] = (),
 ) -> Backend:
     """DuckDB over the store's cells, limited to the filters given (as the CLI's options)."""
-    backend = duckdb_backend(store)
-    filters = resolve(backend, partner=partner, commodity=commodity, origin=origin, mode=mode)
-    return backend.filtered(filters) if filters else backend
+    return narrowed(
+        duckdb_backend(store), partner=partner, commodity=commodity, origin=origin, mode=mode
+    )

@@ -10,7 +10,6 @@ request: values reach the library as data.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +19,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from .. import tables
 from ..errors import InputError
 from ..periods import Period
 from ..store import Store
@@ -169,16 +169,8 @@ def encoded(answer: Answer, fmt: Format) -> Body:
         return Body(bytes(JSONResponse(answer.data).body), "application/json")
     if answer.frame is None:
         raise InputError("This answer is not a table: ask for format=json.")
-    frame = answer.frame()
-    buffer = io.BytesIO()
-    if fmt.value == "csv":
-        buffer.write(frame.to_csv(index=False).encode("utf-8"))
-    elif fmt.value == "parquet":
-        frame.to_parquet(buffer, index=False)
-    else:
-        frame.to_excel(buffer, index=False, sheet_name=answer.name[:31], engine="openpyxl")
     return Body(
-        buffer.getvalue(),
+        tables.encoded(answer.frame(), fmt.value, sheet=answer.name),
         MEDIA[fmt.value],
         {"Content-Disposition": f'attachment; filename="{answer.name}.{fmt.value}"'},
     )
