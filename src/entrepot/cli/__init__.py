@@ -11,6 +11,7 @@ from __future__ import annotations
 
 # Importing the command modules registers their commands on ``app``.
 from . import (
+    claims,
     classifications,
     compilations,
     datasets,
@@ -28,6 +29,7 @@ from .app import app
 
 __all__ = [
     "app",
+    "claims",
     "classifications",
     "compilations",
     "datasets",

@@ -1,0 +1,464 @@
+"""Reading a text for trade figures: sentences, the figures in them, and what each is about.
+
+A rule-based reader: every decision is a pattern that can be named. A figure is a
+percentage change, percentage points, a money amount, a streak ("the 11th consecutive
+month") or a qualitative phrase with a rule behind it ("more than doubled"). Its subject
+is read from the words between it and the figure before it in the sentence (the
+*segment*), then from the sentence, then from the sentences before: the flow and the month
+carry over from sentence to sentence, the partner, division and mode within a sentence.
+A number beside words of another domain (tariffs, flights, days) is skipped, not checked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field, replace
+
+from ..periods import Period
+from .names import Gazetteer
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+QUALIFIER = r"(?P<qual>nearly|almost|about|around|roughly|some|approximately|close to|more than|over|above|less than|under|just|only)?\s*"
+
+ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ]
+    )
+}
+COUNTS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}  # fmt: skip
+MONTHS = {
+    m.lower(): i + 1
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    )
+}
+SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
+
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "pp": re.compile(
+        QUALIFIER + rf"(?P<num>{NUMBER})\s*(?:percentage|per\s?cent(?:age)?)\s+points?", re.I
+    ),
+    "pct": re.compile(QUALIFIER + rf"(?P<num>{NUMBER})\s*(?:%|per\s?cent\b|percent\b|pct\b)", re.I),
+    "money": re.compile(
+        QUALIFIER
+        + rf"(?P<cur>HK\$|HKD|US\$|USD)\s?(?P<num>{NUMBER})\s*(?P<scale>trillion|billion|bn|million|mn)?\b",
+        re.I,
+    ),
+    "count": re.compile(
+        r"(?P<num>\d+)(?:st|nd|rd|th)\s+(?:straight|consecutive|successive)\s+month"
+        rf"|(?P<word>{'|'.join(ORDINALS)})\s+(?:straight|consecutive|successive)\s+month",
+        re.I,
+    ),
+    "text": re.compile(
+        r"(?P<text>more than doubled|doubled|double-digit|virtually unchanged|broadly (?:flat|unchanged|stable)"
+        r"|little changed|driven by volume|volume-driven|driven by prices?|price-driven)",
+        re.I,
+    ),
+}
+"""A figure of each unit: ``pct`` (a change in %), ``pp`` (percentage points), ``money``,
+``count`` (a streak of months) and ``text`` (a qualitative claim)."""
+
+UP = r"rose|rise|rising|up|increas\w*|gr[eo]w\w*|climb\w*|jump\w*|surg\w*|gain\w*|added|improv\w*|expand\w*|soar\w*|advanc\w*|doubled|extend\w*|higher"
+DOWN = r"fell|fall\w*|down|declin\w*|drop\w*|slip\w*|decreas\w*|contract\w*|shr[ai]nk\w*|slump\w*|plung\w*|lower|weaken\w*|eas(?:ed|ing)"
+
+OTHER_DOMAINS = re.compile(
+    r"\b(tariffs?|dut(?:y|ies)|flights?|passengers?|trips?|visitors?|days?|hours?|weeks?|"
+    r"pages?|rounds?|inflation|unemployment|interest|GDP|wages?|rents?|staff)\b",
+    re.I,
+)
+"""Words whose numbers are not trade statistics."""
+
+FLOWS: list[tuple[str, str]] = [
+    (r"trade (?:deficit|surplus|balance|gap)|visible trade|deficit|surplus|trade gap", "balance"),
+    (r"re-?exports?", "re_exports"),
+    (r"domestic exports?", "domestic_exports"),
+    (r"imports?|inbound shipments?|imported", "imports"),
+    (
+        r"total exports?|goods exports?|merchandise exports?|exports?|outbound shipments?|shipments?|exported",
+        "total_exports",
+    ),
+]
+MEASURES: list[tuple[str, str]] = [
+    (r"terms of trade", "terms_of_trade"),
+    (r"volumes?\b|in real terms|quantum", "volume"),
+    (r"prices?\b|unit values?", "price"),
+]
+MODES: list[tuple[str, str]] = [
+    (r"by air|air (?:shipments?|cargo|freight)|airfreight|air-?borne", "air"),
+    (r"by sea|sea (?:shipments?|freight|cargo)|seaborne|ocean", "sea"),
+    (r"by (?:land|road)|land (?:shipments?|freight)|overland|by truck", "land"),
+    (r"by river|river (?:trade|shipments?)", "river"),
+]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a figure is about."""
+
+    flow: str = "total_exports"
+    measure: str = "value"
+    partner: str | None = None
+    """A partner's code or a region's name."""
+    partner_kind: str | None = None
+    """``partner`` or ``region``."""
+    commodity: str | None = None
+    """An SITC division code."""
+    mode: str | None = None
+    period: str | None = None
+    """YYYY-MM, YYYY, or YYYY-MM..YYYY-MM."""
+    comparison: str = "yoy"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A figure in the text, before it is checked."""
+
+    start: int
+    end: int
+    quote: str
+    unit: str
+    """``pct``, ``pp``, ``hkd``, ``usd``, ``count`` or ``text``."""
+    stated: float | None
+    decimals: int
+    qualifier: str | None
+    subject: Subject
+    skipped: str | None = None
+    """Why the number is not a trade claim, or None."""
+    notes: list[str] = field(default_factory=list)
+
+
+def plain_text(text: str) -> str:
+    """An article as plain text: HTML tags and Markdown marks dropped, entities decoded."""
+    if re.search(r"<(p|div|html|body|span|h\d)\b", text, re.I):
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.I | re.S)
+        text = re.sub(r"<br\s*/?>|</p>|</h\d>|</div>|</li>", "\n", text, flags=re.I)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Start and end of each sentence: ends at . ! ? or a line break, not inside numbers
+    or initials (U.S.)."""
+    spans, start = [], 0
+    for m in re.finditer(r"(?<!\b[A-Z])[.!?](?=\s+[\"'A-Z(]|\s*$)|\n\s*\n|\n(?=\S)", text):
+        if text[start : m.end()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _last_match(patterns: list[tuple[str, str]], text: str) -> str | None:
+    """The value of the pattern found last in ``text`` (nearest to what follows); at one
+    place, the first pattern listed wins (re-exports before exports)."""
+    combined = "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns))
+    found = list(re.finditer(rf"(?<![\w])(?:{combined})", text, re.I))
+    if not found:
+        return None
+    last = found[-1]
+    return next(patterns[i][1] for i in range(len(patterns)) if last.group(f"p{i}"))
+
+
+def _quote(sentence: str, segment: str, start: int, end: int) -> str:
+    """The words of a claim: its clause up to the figure (from the last comma, semicolon
+    or "while" before it), the figure and what qualifies it."""
+    cut = max(segment.rfind(", "), segment.rfind("; "), segment.rfind(" while "))
+    begin = start - len(segment) + (cut + 1 if cut >= 0 else 0)
+    quote = sentence[begin:end].strip(" ,;-.").strip()
+    return re.sub(r"\s+(?:to|from)$", "", quote)
+
+
+class Reader:
+    """Reads mentions out of a text with the store's names."""
+
+    def __init__(
+        self,
+        partners: Gazetteer,
+        divisions: Gazetteer,
+        default_period: Period,
+        currency_rates: dict[str, float] | None = None,
+    ):
+        self.partners = partners
+        self.divisions = divisions
+        self.default = default_period
+        self.rates = currency_rates or {}
+
+    def read(self, text: str) -> list[Mention]:
+        mentions: list[Mention] = []
+        context: dict = {"flow": None, "period": None, "comparison": None, "year": None}
+        years: list[int] = []
+        for start, end in sentences(text):
+            sentence = text[start:end]
+            mentions += self._sentence(sentence, start, context, years)
+        return mentions
+
+    def _figures(self, sentence: str) -> list[tuple[str, re.Match[str]]]:
+        found: list[tuple[str, re.Match[str]]] = []
+        for unit, pattern in PATTERNS.items():
+            for m in pattern.finditer(sentence):
+                if any(m.start() < f.end() and f.start() < m.end() for _, f in found):
+                    continue
+                found.append((unit, m))
+        return sorted(found, key=lambda f: f[1].start())
+
+    def _sentence(
+        self, sentence: str, offset: int, context: dict, years: list[int]
+    ) -> list[Mention]:
+        out: list[Mention] = []
+        figures = self._figures(sentence)
+        if not figures:
+            self._carry(sentence, context)
+            return out
+        previous_end = 0
+        carried: dict[str, object] = {}
+        sentence_flow = _last_match(FLOWS, sentence)
+        starts = [f.start() for _, f in figures[1:]] + [len(sentence)]
+        for (unit, m), following in zip(figures, starts, strict=True):
+            segment = sentence[previous_end : m.start()]
+            after = sentence[m.end() : min(m.end() + 60, following)]
+            clause_end = re.search(r"[,;]|\s-\s|\bwhile\b|\band\b", after)
+            tail = after[: clause_end.start()] if clause_end else after
+            window = segment + sentence[m.start() : m.end()] + tail
+            other = OTHER_DOMAINS.search(segment[-60:] + tail)
+            skipped = f"not a trade figure: {other.group(0)}" if other else None
+            flow = (
+                _last_match(FLOWS, segment)
+                or carried.get("flow")
+                or context["flow"]
+                or sentence_flow
+                or "total_exports"
+            )
+            if (
+                re.search(r"\bof (?:the value of )?imports\b|\bof total exports\b", tail, re.I)
+                and unit == "pct"
+            ):
+                pass
+            measure = (
+                _last_match(MEASURES, segment + sentence[m.start() : m.end()] + tail) or "value"
+            )
+            partner = self._partner(segment) or carried.get("partner")
+            division = self._division(segment + " " + tail) or carried.get("division")
+            mode = _last_match(MODES, segment + " " + tail) or carried.get("mode")
+            period, comparison = self._period(sentence, segment, tail, context, carried)
+            # The second of a pair ("to X from Y", "X, up from Y") is about what the first is.
+            pair = len(segment) < 40 and re.search(
+                r"(?:^|,|\s)(?:(?:up|down|rose|fell)\s+)?from\s*$", segment, re.I
+            )
+            qualifier = (m.groupdict().get("qual") or "").lower() or None
+            stated, decimals, unit_out = self._stated(unit, m)
+            sign_text = segment[-80:] + " " + tail
+            falls = re.search(rf"\b(?:{DOWN})\b", sign_text, re.I) and not re.search(
+                rf"\b(?:{UP})\b", segment[-25:], re.I
+            )
+            if unit in ("pct", "pp") and stated is not None and falls:
+                stated = -stated
+            subject = Subject(flow=str(flow), measure=measure, comparison=comparison, period=period)
+            if unit == "money":
+                subject = replace(subject, comparison="level")
+                if (
+                    re.match(r"\W*a year (?:before|earlier|ago)\b", tail, re.I)
+                    and period
+                    and len(period) == 7
+                ):
+                    subject = replace(subject, period=str(Period.parse(period).year_ago()))
+            if unit == "count":
+                subject = replace(subject, measure="streak")
+            if unit == "pp" or re.search(r"\badded\b.*\bto the growth\b|\bcontribut", window, re.I):
+                subject = replace(subject, measure="contribution")
+            if unit == "pct" and re.search(
+                r"^\W*(?:of (?:the value of )?(imports|total exports)|of total exports)", tail, re.I
+            ):
+                subject = replace(subject, measure="share", comparison="share_of_total")
+            if unit == "pct" and re.search(r"\bshare of\b", segment, re.I):
+                subject = replace(subject, measure="share", comparison="share_of_total")
+            if re.search(r"\badded\b", segment, re.I) and re.search(
+                r"to the growth", sentence[m.end() :], re.I
+            ):
+                subject = replace(subject, measure="contribution", comparison="yoy")
+            if pair and out and not out[-1].skipped:  # "up from 41 percent in 2024"
+                first = out[-1].subject
+                subject = replace(first, period=subject.period)
+            if (
+                subject.flow == "balance"
+                and stated is not None
+                and re.search(r"deficit", segment + sentence[: m.start()], re.I)
+            ):
+                stated = -abs(stated)
+            if unit == "text":
+                text = m.group("text").lower()
+                if text in ("virtually unchanged", "little changed") or text.startswith("broadly"):
+                    stated, decimals, unit_out = 0.0, 1, "pct"
+                qualifier = {
+                    "more than doubled": "more_than_doubled",
+                    "doubled": "doubled",
+                    "double-digit": "double_digit",
+                    "virtually unchanged": "virtually_unchanged",
+                    "little changed": "broadly_flat",
+                    "driven by volume": "volume_driven",
+                    "volume-driven": "volume_driven",
+                    "driven by price": "price_driven",
+                    "driven by prices": "price_driven",
+                    "price-driven": "price_driven",
+                }.get(text, "broadly_flat" if text.startswith("broadly") else text)
+                subject = replace(subject, measure="value")
+            if partner:
+                kind, key = str(partner[0]), str(partner[1])  # type: ignore[index]
+                subject = replace(subject, partner=key, partner_kind=kind)
+            if division:
+                subject = replace(subject, commodity=str(division))
+            if mode:
+                subject = replace(subject, mode=str(mode))
+            start, end = m.start(), m.end()
+            out.append(
+                Mention(
+                    offset + start,
+                    offset + end,
+                    _quote(sentence, segment, m.start(), m.end() + len(tail)),
+                    unit_out,
+                    stated,
+                    decimals,
+                    qualifier,
+                    subject,
+                    skipped,
+                )
+            )
+            if not skipped:
+                carried = {"flow": flow, "partner": partner, "division": division, "mode": mode,
+                           "period": subject.period, "comparison": subject.comparison}  # fmt: skip
+                if subject.comparison != "level" and subject.measure != "contribution":
+                    context["period"], context["comparison"] = period, comparison
+            previous_end = m.end()
+        if out and not out[-1].skipped:
+            context["flow"] = (
+                out[-1].subject.flow if out[-1].subject.flow != "balance" else context["flow"]
+            )
+        return out
+
+    def _carry(self, sentence: str, context: dict) -> None:
+        """A sentence without figures may still set the month the next ones are about."""
+        month = re.search(rf"\b({'|'.join(MONTHS)})\b", sentence, re.I)
+        if month and not re.search(r"\b(?:due|expected|scheduled|since)\b", sentence, re.I):
+            m = MONTHS[month.group(1).lower()]
+            d = self.default
+            y = d.year if m <= d.month else d.year - 1
+            context["period"], context["comparison"] = f"{y}-{m:02d}", "yoy"
+
+    def _partner(self, segment: str) -> tuple[str, str] | None:
+        found = [f for f in self.partners.find(segment)]
+        if not found:
+            return None
+        _, _, name = found[-1]
+        return (name.kind, name.key)
+
+    def _division(self, text: str) -> str | None:
+        code = re.findall(r"\bSITC\s*(\d{1,3})\b", text)
+        if code:
+            return code[-1]
+        found = self.divisions.find(text)
+        return found[-1][2].key if found else None
+
+    def _stated(self, unit: str, m: re.Match[str]) -> tuple[float | None, int, str]:
+        if unit == "text":
+            return None, 0, "text"
+        if unit == "count":
+            number = m.group("num")
+            return float(number) if number else float(ORDINALS[m.group("word").lower()]), 0, "count"
+        raw = m.group("num").replace(",", "")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        value = float(raw)
+        if unit == "money":
+            value *= SCALES.get((m.group("scale") or "").lower(), 1.0)
+            currency = m.group("cur").upper()
+            return value, decimals, "usd" if currency.startswith("US") else "hkd"
+        return value, decimals, unit
+
+    def _period(
+        self, sentence: str, segment: str, tail: str, context: dict, carried: dict
+    ) -> tuple[str | None, str]:
+        """The period and comparison of a figure: words beside it first, then the sentence
+        up to it, then what the sentence's earlier figure or the text before held. A month
+        without a year is its latest occurrence up to the default period."""
+        window = segment + " " + tail
+        before = sentence[: sentence.find(segment) + len(segment)] if segment else ""
+        default = self.default
+        year_in = re.findall(r"\b(20\d\d)\b", segment) + re.findall(
+            r"^\W*(?:in|for|over|during)\s+(20\d\d)\b", tail, re.I
+        )
+        year = int(year_in[-1]) if year_in else None
+        quarter = re.search(r"(first|second|third|fourth) quarter", sentence, re.I)
+        if quarter and re.search(
+            r"seasonally adjusted|over the (?:third|second|first|previous) quarter", sentence, re.I
+        ):
+            q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[quarter.group(1).lower()]
+            y = year or default.year
+            return f"{y}-{3 * q - 2:02d}..{y}-{3 * q:02d}", "qoq_sa"
+        if (
+            re.search(r"seasonally adjusted", sentence, re.I)
+            and context.get("comparison") == "qoq_sa"
+        ):
+            return context["period"], "qoq_sa"
+        first = re.search(r"first (\w+) months", before + " " + tail, re.I)
+        if re.search(r"January and February", before + tail, re.I) or (
+            first and first.group(1).lower() in ("two", "2")
+        ):
+            y = year or int((re.findall(r"\b(20\d\d)\b", sentence) or [default.year])[-1])
+            return f"{y}-01..{y}-02", "janfeb_yoy"
+        if first:
+            word = first.group(1).lower()
+            n = COUNTS.get(word) or (int(word) if word.isdigit() else None)
+            if n:
+                y = year or default.year
+                return f"{y}-01..{y}-{n:02d}", "ytd_yoy"
+        months = re.findall(rf"\b({'|'.join(MONTHS)})\b", window, re.I) or re.findall(
+            rf"\b({'|'.join(MONTHS)})\b", before, re.I
+        )
+        monthly = re.search(
+            r"month-on-month|from the previous month|on the previous month|from a month earlier",
+            window,
+            re.I,
+        )
+        if months:
+            month = MONTHS[months[-1].lower()]
+            y = year or (default.year if month <= default.month else default.year - 1)
+            return f"{y}-{month:02d}", "mom" if monthly else "yoy"
+        if year is not None:
+            return str(year), "yoy"
+        if re.search(r"\b(?:for|over) the (?:full )?year\b|as a whole|\bannual\b", window, re.I):
+            held = carried.get("period") or context.get("period") or str(default.year)
+            return str(held)[:4], "yoy"
+        if carried.get("period") and carried.get("comparison") not in ("level",):
+            return str(carried["period"]), str(carried["comparison"])
+        if context.get("period"):
+            return str(context["period"]), str(context["comparison"])
+        return str(default), "mom" if monthly else "yoy"
