@@ -30,6 +30,8 @@ class Claim:
     start: int
     end: int
     stated: float | None
+    decimals: int
+    """Decimal places of the stated figure (of its billions, for an amount)."""
     unit: str
     qualifier: str | None
     subject: Subject
@@ -44,10 +46,10 @@ class Claim:
         if self.store_value is None:
             return None
         if self.unit in ("hkd", "usd"):
-            return f"{rounded(self.store_value / 1e9, _decimals(self.stated, self.quote)):,} bn"
+            return f"{rounded(self.store_value / 1e9, self.decimals):,.{self.decimals}f} bn"
         if self.unit == "count":
             return f"{self.store_value:.0f}"
-        return f"{rounded(self.store_value, _decimals(self.stated, self.quote)):+}"
+        return f"{rounded(self.store_value, self.decimals):+.{self.decimals}f}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,13 +63,6 @@ class Claim:
             "figure": None if self.figure is None else asdict(self.figure),
             "note": self.note,
         }
-
-
-def _decimals(stated: float | None, quote: str) -> int:
-    import re
-
-    m = re.search(r"\d+(?:\.(\d+))?", quote.replace(",", ""))
-    return len(m.group(1)) if m and m.group(1) else 0
 
 
 def reader_for(backend: Backend, period: Period) -> Reader:
@@ -117,6 +112,7 @@ def _checked(m: Mention, figures: Figures, usd_rate: float | None) -> Claim:
             m.start,
             m.end,
             m.stated,
+            m.decimals,
             m.unit,
             m.qualifier,
             m.subject,

@@ -37,7 +37,8 @@ def page(text: str, claims: Sequence[Claim], title: str) -> str:
         if c.start < at:
             continue
         parts.append(html.escape(text[at : c.start]))
-        style = f"background:{COLOURS[c.verdict]};border-bottom:2px solid #555"
+        border = "none" if c.verdict == "skipped" else "2px solid #555"
+        style = f"background:{COLOURS[c.verdict]};border-bottom:{border}"
         parts.append(
             f'<mark class="claim {c.verdict.replace(" ", "-")}" style="{style}" tabindex="0" '
             f'title="{html.escape(_title(c))}">{html.escape(text[c.start : c.end])}</mark>'

@@ -339,7 +339,9 @@ class Reader:
                 subject = replace(subject, commodity=str(division))
             if mode:
                 subject = replace(subject, mode=str(mode))
-            start, end = m.start(), m.end()
+            # The figure's own span (a qualifier's leading spaces left out), to mark it.
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            end = m.end()
             out.append(
                 Mention(
                     offset + start,

@@ -77,17 +77,10 @@ def check(
             )
             if v
         )
-        stated = c.qualifier if c.stated is None else f"{c.stated:,.{_places(c)}f}"
+        stated = c.qualifier if c.stated is None else f"{c.stated:,.{c.decimals}f}"
         if c.unit in ("hkd", "usd") and c.stated is not None:
-            stated = f"{c.stated / 1e9:,.{_places(c)}f} bn"
+            stated = f"{c.stated / 1e9:,.{c.decimals}f} bn"
         shown.add_row(name_cell(c.quote, 44), about, c.verdict, stated or "", c.shown or "")
     console.print(shown)
     if html is not None:
         console.print(f"Wrote {html}")
-
-
-def _places(c: object) -> int:
-    import re
-
-    m = re.search(r"\d+(?:\.(\d+))?", str(getattr(c, "quote", "")).replace(",", ""))
-    return len(m.group(1)) if m and m.group(1) else 0
