@@ -133,6 +133,12 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--format": "table",
         "--out": "(the terminal)",
     },
+    "check": {
+        "--period": "(the store's latest month)",
+        "--usd-rate": "(none: US$ amounts are unsupported)",
+        "--html": "(none)",
+        "--backend": "duckdb",
+    },
     "history": {},
     "export cells": {},
     "revert": {},

@@ -26,11 +26,18 @@ def check(
         ),
     ] = None,
     usd_rate: Annotated[
-        float | None, typer.Option(help="HK$ per US$, to check amounts stated in US$.")
+        float | None,
+        typer.Option(
+            help="HK$ per US$, to check amounts stated in US$.",
+            show_default="none: US$ amounts are unsupported",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the claims as JSON.")] = False,
     html: Annotated[
-        Path | None, typer.Option(help="Write the article with each claim marked to this file.")
+        Path | None,
+        typer.Option(
+            help="Write the article with each claim marked to this file.", show_default="none"
+        ),
     ] = None,
     backend: Annotated[str, typer.Option(help="Engine. " + one_of(BACKENDS))] = "duckdb",
     store: StoreOption = None,
