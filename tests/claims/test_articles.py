@@ -85,3 +85,67 @@ def test_qualifier_rules() -> None:
     assert rule_holds("virtually_unchanged", 0.56, None, None) is False  # published +0.6
     assert rule_holds("volume_driven", 47.0, 44.7, 1.3) is True
     assert rule_holds("volume_driven", 47.0, 1.3, 44.7) is False
+
+
+def test_our_own_release_checks_out(sample_store: Store) -> None:
+    """The release in the office's wording, tables and all, read back: every figure it
+    states is found and matches the store, but for what the checker cannot compute yet."""
+    from entrepot.periods import Period
+    from entrepot.release.content import build
+    from entrepot.release.markdown import markdown
+
+    backend = duckdb_backend(sample_store)
+    text = markdown(build(sample_store, backend, Period(2025, 12), keep=False))
+    claims = check(sample_store, backend, text)
+    verdicts = [c.verdict for c in claims]
+    assert verdicts.count("matches") > 250
+    assert not [c.quote for c in claims if c.verdict in ("differs", "close", "not in store")]
+    unsupported = {c.subject.measure for c in claims if c.verdict == "unsupported"}
+    assert unsupported <= {"surge", "share_change", "share"}
+    # The headline sentence, read as the office words it.
+    lead = next(c for c in claims if c.subject.flow == "total_exports" and c.unit == "hkd")
+    assert lead.subject.period == "2025-12" and lead.subject.comparison == "level"
+    assert lead.figure is not None and lead.figure.id == "total_exports.value.level"
+
+
+def checked(store: Store, text: str, **options: float) -> list:
+    return [
+        c for c in check(store, duckdb_backend(store), text, **options) if c.verdict != "skipped"
+    ]
+
+
+def test_a_headline(sample_store: Store) -> None:
+    claims = checked(
+        sample_store, "HK exports jump 26.1% in December as US-bound shipments surge 46.5%"
+    )
+    assert [(c.subject.flow, c.subject.partner, c.subject.period, c.stated) for c in claims] == [
+        ("total_exports", None, "2025-12", 26.1),
+        ("total_exports", "USA", "2025-12", 46.5),
+    ]
+    assert [c.verdict for c in claims] == ["matches", "matches"]
+
+
+def test_a_table_caption(sample_store: Store) -> None:
+    text = (
+        "**Table 2. Total exports by main destination, December 2025**\n\n"
+        "| code | name | HK$ billion | YoY % |\n|:---|:---|---:|---:|\n"
+        "| USA | United States of America | 37.6 | +46.5% |\n"
+    )
+    level, change = checked(sample_store, text)
+    assert (level.unit, level.subject.partner, level.subject.comparison) == ("hkd", "USA", "level")
+    assert level.stated == pytest.approx(37.6e9) and level.verdict == "matches"
+    assert (change.unit, change.subject.period, change.stated) == ("pct", "2025-12", 46.5)
+    assert change.verdict == "matches"
+
+
+def test_what_the_store_does_not_hold_or_cannot_compute(sample_store: Store) -> None:
+    (later,) = checked(sample_store, "Exports rose 5.0% in March 2031.")
+    assert later.subject.period == "2031-03" and later.verdict == "not in store"
+    (dollars,) = checked(sample_store, "Exports reached US$65.8 billion in December 2025.")
+    assert dollars.verdict == "unsupported" and "--usd-rate" in str(dollars.note)
+    (converted,) = checked(
+        sample_store, "Exports reached US$65.8 billion in December 2025.", usd_rate=7.8
+    )
+    assert converted.store_value is not None
+    # 65.8 × 7.8 = 513.24 bn against the store's 513.6 bn: stated at one decimal of US$ bn.
+    assert converted.verdict == verdict(65.8 * 7.8, 1, None, converted.store_value / 1e9)

@@ -36,7 +36,8 @@ class StoreFigure:
 
 def _breakdown(subject: Subject) -> tuple[str, str]:
     if subject.partner:
-        return ("region" if subject.partner_kind == "region" else "partner"), subject.partner
+        kind = subject.partner_kind if subject.partner_kind in ("region", "origin") else "partner"
+        return kind, subject.partner
     if subject.commodity:
         level = {1: "section", 2: "division", 3: "group"}.get(len(subject.commodity), "division")
         return level, subject.commodity
@@ -49,7 +50,7 @@ def _window(subject: Subject) -> tuple[Period, str]:
     """The month a comparison ends at and the library's kind of comparison."""
     period = str(subject.period)
     if ".." in period:
-        return Period.parse(period.split("..")[1]), KINDS[subject.comparison]
+        return Period.parse(period.split("..")[1]), KINDS.get(subject.comparison, "ytd")
     if len(period) == 4:  # a year: January to December against the year before
         return Period(int(period), 12), "ytd"
     return Period.parse(period), KINDS.get(subject.comparison, "yoy")
@@ -85,6 +86,12 @@ class Figures:
         node = f"{by}.{key}." if by != "total" else ""
         if subject.flow == "balance":
             return self._balance(subject, unit)
+        if subject.commodity and "+" in subject.commodity:
+            raise Unsupported("several SITC divisions together: each is checked on its own")
+        if subject.measure == "share_change":
+            raise Unsupported("a change in a share: shares are checked, their changes not yet")
+        if subject.measure == "surge":
+            raise Unsupported("a value above or below its forecast: surges are not checked yet")
         if subject.measure == "streak":
             return self._streak(subject, node)
         if subject.measure == "share":
@@ -147,7 +154,7 @@ class Figures:
 
     def _streak(self, subject: Subject, node: str) -> StoreFigure:
         end, _ = _window(subject)
-        measure = "volume" if subject.measure == "volume" else "value"
+        measure = "volume" if subject.basis == "volume" else "value"
         by, key = _breakdown(subject)
         frame = self.series(subject.flow, measure, by)
         rows = frame[frame.key == key]

@@ -86,7 +86,8 @@ class Gazetteer:
             self.forms.setdefault(key, n)
         self.prefixes = prefixes or {}
         forms = sorted(self.forms, key=len, reverse=True)
-        alternatives = "|".join(re.escape(f) for f in forms)
+        # A space in a form matches a hyphen in the text (data-processing, US-bound).
+        alternatives = "|".join(re.escape(f).replace("\\ ", r"[\s\-]+") for f in forms)
         self.pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w])", re.IGNORECASE)
         if self.prefixes:
             stems = "|".join(re.escape(p) for p in sorted(self.prefixes, key=len, reverse=True))
@@ -142,10 +143,13 @@ def divisions_gazetteer(divisions: dict[str, str]) -> Gazetteer:
     names = [
         Name("division", code, f) for code, name in divisions.items() for f in division_forms(name)
     ]
-    firsts = Counter(re.findall(r"[A-Za-z]+", n)[0].lower()[:7] for n in divisions.values() if n)
+    # A stem stands for a division only if no word of any other division's name starts so.
+    stems = Counter(
+        w.lower()[:7] for n in divisions.values() for w in set(re.findall(r"[A-Za-z]+", n))
+    )
     prefixes = {}
     for code, name in divisions.items():
         stem = re.findall(r"[A-Za-z]+", name)[0].lower()[:7]
-        if len(stem) == 7 and firsts[stem] == 1:
+        if len(stem) == 7 and stems[stem] == 1:
             prefixes[stem] = Name("division", code, stem)
     return Gazetteer(names, prefixes)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from ..periods import Period
 from .names import Gazetteer
 
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUMBER = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 QUALIFIER = r"(?P<qual>nearly|almost|about|around|roughly|some|approximately|close to|more than|over|above|less than|under|just|only)?\s*"
 
 ORDINALS = {
@@ -69,11 +69,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "pct": re.compile(QUALIFIER + rf"(?P<num>{NUMBER})\s*(?:%|per\s?cent\b|percent\b|pct\b)", re.I),
     "money": re.compile(
         QUALIFIER
-        + rf"(?P<cur>HK\$|HKD|US\$|USD)\s?(?P<num>{NUMBER})\s*(?P<scale>trillion|billion|bn|million|mn)?\b",
+        + rf"(?P<cur>HK\$|HKD|US\$|USD|(?<![\w$])\$)\s?(?P<num>{NUMBER})\s*(?P<scale>trillion|billion|bn|million|mn)?\b",
         re.I,
     ),
     "count": re.compile(
-        r"(?P<num>\d+)(?:st|nd|rd|th)\s+(?:straight|consecutive|successive)\s+month"
+        r"(?P<num>\d+)(?:st|nd|rd|th)?\s+(?:straight|consecutive|successive)\s+month"
         rf"|(?P<word>{'|'.join(ORDINALS)})\s+(?:straight|consecutive|successive)\s+month",
         re.I,
     ),
@@ -135,6 +135,8 @@ class Subject:
     period: str | None = None
     """YYYY-MM, YYYY, or YYYY-MM..YYYY-MM."""
     comparison: str = "yoy"
+    basis: str | None = None
+    """What a streak counts the growth of (``value`` or ``volume``)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _last_match(patterns: list[tuple[str, str]], text: str) -> str | None:
+def subject_origin(sentence: str, flow: object) -> bool:
+    """Whether the places a sentence names are where re-exports originate."""
+    return flow == "re_exports" and bool(re.search(r"\boriginat\w*\b", sentence, re.I))
+
+
+def last_match(patterns: list[tuple[str, str]], text: str) -> str | None:
     """The value of the pattern found last in ``text`` (nearest to what follows); at one
     place, the first pattern listed wins (re-exports before exports)."""
     combined = "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns))
@@ -216,12 +223,18 @@ class Reader:
 
     def read(self, text: str) -> list[Mention]:
         mentions: list[Mention] = []
-        context: dict = {"flow": None, "period": None, "comparison": None, "year": None}
-        years: list[int] = []
+        context: dict = {"flow": None, "period": None, "comparison": None, "document": None}
+        from .tables import table_mentions, without_tables
+
+        tabled = table_mentions(text)
+        text = without_tables(text)
         for start, end in sentences(text):
-            sentence = text[start:end]
-            mentions += self._sentence(sentence, start, context, years)
-        return mentions
+            # A new paragraph (a new section of a release) is about the text's own period
+            # again: the first one its figures or its title name.
+            if "\n" in text[max(0, start - 1) : start + 1] and context["document"]:
+                context["period"], context["comparison"] = context["document"]
+            mentions += self._sentence(text[start:end], start, context)
+        return sorted(mentions + tabled, key=lambda m: m.start)
 
     def _figures(self, sentence: str) -> list[tuple[str, re.Match[str]]]:
         found: list[tuple[str, re.Match[str]]] = []
@@ -232,9 +245,7 @@ class Reader:
                 found.append((unit, m))
         return sorted(found, key=lambda f: f[1].start())
 
-    def _sentence(
-        self, sentence: str, offset: int, context: dict, years: list[int]
-    ) -> list[Mention]:
+    def _sentence(self, sentence: str, offset: int, context: dict) -> list[Mention]:
         out: list[Mention] = []
         figures = self._figures(sentence)
         if not figures:
@@ -242,34 +253,42 @@ class Reader:
             return out
         previous_end = 0
         carried: dict[str, object] = {}
-        sentence_flow = _last_match(FLOWS, sentence)
+        sentence_flow = last_match(FLOWS, sentence)
         starts = [f.start() for _, f in figures[1:]] + [len(sentence)]
         for (unit, m), following in zip(figures, starts, strict=True):
             segment = sentence[previous_end : m.start()]
             after = sentence[m.end() : min(m.end() + 60, following)]
-            clause_end = re.search(r"[,;]|\s-\s|\bwhile\b|\band\b", after)
+            clause_end = re.search(r"[,;]|\s-\s|\b(?:while|and|as|but|whereas|after)\b", after)
             tail = after[: clause_end.start()] if clause_end else after
             window = segment + sentence[m.start() : m.end()] + tail
             other = OTHER_DOMAINS.search(segment[-60:] + tail)
             skipped = f"not a trade figure: {other.group(0)}" if other else None
+            # A qualitative phrase may come first: "Double-digit increases were recorded for
+            # the total export volume to …".
+            own = segment + (tail if unit == "text" else "")
             flow = (
-                _last_match(FLOWS, segment)
+                last_match(FLOWS, own)
                 or carried.get("flow")
                 or context["flow"]
                 or sentence_flow
                 or "total_exports"
             )
-            if (
-                re.search(r"\bof (?:the value of )?imports\b|\bof total exports\b", tail, re.I)
-                and unit == "pct"
-            ):
-                pass
-            measure = (
-                _last_match(MEASURES, segment + sentence[m.start() : m.end()] + tail) or "value"
-            )
+            measure = last_match(MEASURES, segment + sentence[m.start() : m.end()] + tail)
+            if measure is None:  # in a list ("Taiwan (+61.8%), Malaysia (+128.4%)"), the same
+                listed = not last_match(FLOWS, segment) and len(segment) < 40
+                listed = listed or bool(re.search(r"\b(?:those|that) of\b", segment, re.I))
+                measure = str(carried.get("measure") or "value") if listed else "value"
+            if ";" in segment:  # list items after a semicolon name their own subjects
+                carried = {
+                    k: v for k, v in carried.items() if k not in ("partner", "division", "mode")
+                }
             partner = self._partner(segment) or carried.get("partner")
+            if partner and subject_origin(sentence, flow):
+                partner = ("origin", str(partner[1]))  # type: ignore[index]
             division = self._division(segment + " " + tail) or carried.get("division")
-            mode = _last_match(MODES, segment + " " + tail) or carried.get("mode")
+            mode = last_match(MODES, segment + " " + tail) or carried.get("mode")
+            if re.search(r"\bterms of trade\b", segment, re.I):
+                flow, measure = "total_exports", "terms_of_trade"
             period, comparison = self._period(sentence, segment, tail, context, carried)
             # The second of a pair ("to X from Y", "X, up from Y") is about what the first is.
             pair = len(segment) < 40 and re.search(
@@ -281,7 +300,8 @@ class Reader:
             falls = re.search(rf"\b(?:{DOWN})\b", sign_text, re.I) and not re.search(
                 rf"\b(?:{UP})\b", segment[-25:], re.I
             )
-            if unit in ("pct", "pp") and stated is not None and falls:
+            signed = unit in ("pct", "pp") and m.group("num")[:1] in "+-−"
+            if unit in ("pct", "pp") and stated is not None and falls and not signed:
                 stated = -stated
             subject = Subject(flow=str(flow), measure=measure, comparison=comparison, period=period)
             if unit == "money":
@@ -293,9 +313,19 @@ class Reader:
                 ):
                     subject = replace(subject, period=str(Period.parse(period).year_ago()))
             if unit == "count":
-                subject = replace(subject, measure="streak")
+                basis = (
+                    "volume"
+                    if measure == "volume" or re.search(r"\bvolume\b", segment, re.I)
+                    else "value"
+                )
+                subject = replace(subject, measure="streak", basis=basis)
+            if re.match(r"\s*(?:above|below)\s+(?:the\s+)?forecast", sentence[m.end() :], re.I):
+                subject = replace(subject, measure="surge")
             if unit == "pp" or re.search(r"\badded\b.*\bto the growth\b|\bcontribut", window, re.I):
                 subject = replace(subject, measure="contribution")
+                after_share = out and out[-1].subject.measure == "share" and len(segment) < 30
+                if unit == "pp" and after_share:  # "45% of exports, +1.6 percentage points"
+                    subject = replace(out[-1].subject, measure="share_change")
             if unit == "pct" and re.search(
                 r"^\W*(?:of (?:the value of )?(imports|total exports)|of total exports)", tail, re.I
             ):
@@ -303,7 +333,7 @@ class Reader:
             if unit == "pct" and re.search(r"\bshare of\b", segment, re.I):
                 subject = replace(subject, measure="share", comparison="share_of_total")
             if re.search(r"\badded\b", segment, re.I) and re.search(
-                r"to the growth", sentence[m.end() :], re.I
+                r"to the growth|contributions?\b", sentence, re.I
             ):
                 subject = replace(subject, measure="contribution", comparison="yoy")
             if pair and out and not out[-1].skipped:  # "up from 41 percent in 2024"
@@ -331,7 +361,9 @@ class Reader:
                     "driven by prices": "price_driven",
                     "price-driven": "price_driven",
                 }.get(text, "broadly_flat" if text.startswith("broadly") else text)
-                subject = replace(subject, measure="value")
+                driven = qualifier in ("volume_driven", "price_driven")
+                in_volume = not driven and re.search(r"\bvolumes?\b", tail, re.I)
+                subject = replace(subject, measure="volume" if in_volume else "value")
             if partner:
                 kind, key = str(partner[0]), str(partner[1])  # type: ignore[index]
                 subject = replace(subject, partner=key, partner_kind=kind)
@@ -357,10 +389,17 @@ class Reader:
             )
             if not skipped:
                 carried = {"flow": flow, "partner": partner, "division": division, "mode": mode,
-                           "period": subject.period, "comparison": subject.comparison}  # fmt: skip
-                if subject.comparison != "level" and subject.measure != "contribution":
+                           "period": subject.period, "comparison": subject.comparison,
+                           "measure": measure}  # fmt: skip
+                # The sentence's first figure sets the period the next sentences are about
+                # ("…, after a year-on-year increase of 18.8% in November" does not).
+                main = not any(not o.skipped for o in out[:-1])
+                if main and subject.comparison != "level" and subject.measure != "contribution":
                     context["period"], context["comparison"] = period, comparison
-            previous_end = m.end()
+                    context["document"] = context["document"] or (period, comparison)
+            # The next clause starts after this one (a qualitative phrase's words may name
+            # what the figures after it are about).
+            previous_end = m.end() + (0 if unit == "text" else len(tail))
         if out and not out[-1].skipped:
             context["flow"] = (
                 out[-1].subject.flow if out[-1].subject.flow != "balance" else context["flow"]
@@ -375,6 +414,7 @@ class Reader:
             d = self.default
             y = d.year if m <= d.month else d.year - 1
             context["period"], context["comparison"] = f"{y}-{m:02d}", "yoy"
+            context["document"] = context["document"] or (context["period"], "yoy")
 
     def _partner(self, segment: str) -> tuple[str, str] | None:
         found = [f for f in self.partners.find(segment)]
@@ -384,9 +424,9 @@ class Reader:
         return (name.kind, name.key)
 
     def _division(self, text: str) -> str | None:
-        code = re.findall(r"\bSITC\s*(\d{1,3})\b", text)
-        if code:
-            return code[-1]
+        codes = re.findall(r"\bSITC\s*(\d{1,3}(?:\s*(?:,|and)\s*\d{1,3})*)\b", text)
+        if codes:  # several ("SITC 75, 76 and 77") are kept together
+            return "+".join(re.findall(r"\d{1,3}", codes[-1]))
         found = self.divisions.find(text)
         return found[-1][2].key if found else None
 
@@ -396,7 +436,7 @@ class Reader:
         if unit == "count":
             number = m.group("num")
             return float(number) if number else float(ORDINALS[m.group("word").lower()]), 0, "count"
-        raw = m.group("num").replace(",", "")
+        raw = m.group("num").replace(",", "").replace("−", "-")
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         value = float(raw)
         if unit == "money":
@@ -414,9 +454,12 @@ class Reader:
         window = segment + " " + tail
         before = sentence[: sentence.find(segment) + len(segment)] if segment else ""
         default = self.default
-        year_in = re.findall(r"\b(20\d\d)\b", segment) + re.findall(
-            r"^\W*(?:in|for|over|during)\s+(20\d\d)\b", tail, re.I
-        )
+        own = [
+            y.group(1)
+            for y in re.finditer(r"\b(20\d\d)\b", segment)
+            if not re.search(r"\b(?:over|than|from|with|on)\s+$", segment[: y.start()])
+        ]
+        year_in = own + re.findall(r"^\W*(?:in|for|during)\s+(20\d\d)\b", tail, re.I)
         year = int(year_in[-1]) if year_in else None
         quarter = re.search(r"(first|second|third|fourth) quarter", sentence, re.I)
         if quarter and re.search(
@@ -442,21 +485,26 @@ class Reader:
             if n:
                 y = year or default.year
                 return f"{y}-01..{y}-{n:02d}", "ytd_yoy"
-        months = re.findall(rf"\b({'|'.join(MONTHS)})\b", window, re.I) or re.findall(
-            rf"\b({'|'.join(MONTHS)})\b", before, re.I
-        )
+        named = rf"\b({'|'.join(MONTHS)})(?:\s+(20\d\d))?\b"
+        months = re.findall(named, window, re.I)
+        if not months and year is None:  # a year beside the figure outranks a month before it
+            months = re.findall(named, before, re.I)
         monthly = re.search(
             r"month-on-month|from the previous month|on the previous month|from a month earlier",
             window,
             re.I,
         )
         if months:
-            month = MONTHS[months[-1].lower()]
-            y = year or (default.year if month <= default.month else default.year - 1)
+            name, its_year = months[-1]
+            month = MONTHS[name.lower()]
+            latest = default.year if month <= default.month else default.year - 1
+            y = int(its_year) if its_year else year or latest
             return f"{y}-{month:02d}", "mom" if monthly else "yoy"
         if year is not None:
             return str(year), "yoy"
-        if re.search(r"\b(?:for|over) the (?:full )?year\b|as a whole|\bannual\b", window, re.I):
+        if re.search(
+            r"\b(?:for|over) the (?:full )?year\b|\bannual\b", window + " " + before, re.I
+        ):
             held = carried.get("period") or context.get("period") or str(default.year)
             return str(held)[:4], "yoy"
         if carried.get("period") and carried.get("comparison") not in ("level",):
