@@ -19,7 +19,13 @@ from ..periods import Period
 from ..store import Store
 from .reading import Subject
 
-KINDS = {"yoy": "yoy", "ytd_yoy": "ytd", "janfeb_yoy": "jan_feb", "mom": "mom", "qoq_sa": "quarter"}
+KINDS = {
+    "yoy": "yoy", "ytd_yoy": "ytd", "janfeb_yoy": "jan_feb", "mom": "mom", "qoq_sa": "quarter",
+    "q_yoy": "three_month", "three_yoy": "three_month", "three_sa": "three_on_three",
+}  # fmt: skip
+"""The library's comparison (:func:`~entrepot.analysis.comparisons.compare`) for each of
+a claim's."""
+SEASONALLY_ADJUSTED = ("qoq_sa", "three_sa")
 
 
 class Unsupported(EntrepotError):
@@ -101,7 +107,7 @@ class Figures:
         measure = "price" if subject.measure == "terms_of_trade" else subject.measure
         flow = "terms_of_trade" if subject.measure == "terms_of_trade" else subject.flow
         subject_ = Subject(**{**subject.__dict__, "flow": flow})
-        adjusted = subject.comparison == "qoq_sa"
+        adjusted = subject.comparison in SEASONALLY_ADJUSTED
         series = self.levels(subject_, measure, "adjusted" if adjusted else "level")
         end, kind = _window(subject)
         how = "sum" if measure == "value" else "mean"

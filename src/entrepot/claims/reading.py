@@ -342,7 +342,7 @@ class Reader:
             if (
                 subject.flow == "balance"
                 and stated is not None
-                and re.search(r"deficit", segment + sentence[: m.start()], re.I)
+                and re.search(r"deficit|\btrade gap\b", segment + sentence[: m.start()], re.I)
             ):
                 stated = -abs(stated)
             if unit == "text":
@@ -468,11 +468,28 @@ class Reader:
             q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[quarter.group(1).lower()]
             y = year or default.year
             return f"{y}-{3 * q - 2:02d}..{y}-{3 * q:02d}", "qoq_sa"
-        if (
-            re.search(r"seasonally adjusted", sentence, re.I)
-            and context.get("comparison") == "qoq_sa"
+        if quarter:  # a quarter against the same quarter a year earlier
+            q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[quarter.group(1).lower()]
+            y = year or default.year
+            return f"{y}-{3 * q - 2:02d}..{y}-{3 * q:02d}", "q_yoy"
+        three = re.search(
+            rf"three months (?:ending|to|through)(?: in)? ({'|'.join(MONTHS)})(?:\s+(20\d\d))?",
+            sentence,
+            re.I,
+        )
+        if three:
+            month = MONTHS[three.group(1).lower()]
+            latest = default.year if month <= default.month else default.year - 1
+            y = int(three.group(2)) if three.group(2) else year or latest
+            first_month = Period(y, month).shift(-2)
+            span = f"{first_month}..{y}-{month:02d}"
+            adjusted = re.search(r"seasonally adjusted|preceding three months", sentence, re.I)
+            return span, "three_sa" if adjusted else "three_yoy"
+        if re.search(r"seasonally adjusted", sentence, re.I) and context.get("comparison") in (
+            "qoq_sa",
+            "three_sa",
         ):
-            return context["period"], "qoq_sa"
+            return context["period"], context["comparison"]
         first = re.search(r"first (\w+) months", before + " " + tail, re.I)
         if re.search(r"January and February", before + tail, re.I) or (
             first and first.group(1).lower() in ("two", "2")
