@@ -141,6 +141,12 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
     },
     "history": {},
     "export cells": {},
+    "export headline": {
+        "--format": "sdmx-csv",
+        "--reporter": "HKG",
+        "--reporter-name": "Hong Kong, China",
+        "--compilation": "(the latest)",
+    },
     "revert": {},
     "compile": {
         "--formula": "fisher",

@@ -255,3 +255,28 @@ def test_ingest_straight_to_a_dataset(compiled_store: Path, tmp_path: Path) -> N
         "error: A dataset keeps cells, not records by id: amend in a store (--store), then "
         "export it with 'entrepot export cells'."
     )
+
+
+def test_export_headline(compiled_store: Path, tmp_path: Path) -> None:
+    from entrepot import sdmx
+
+    out = tmp_path / "headline.csv"
+    printed = " ".join(
+        ok("--store", compiled_store, "export", "headline", "--out", out).stdout.split()
+    )
+    read = sdmx.check(out)
+    assert printed == (
+        f"Wrote {len(read):,} observations to {out} (SDMX-CSV 1.0, dataflow "
+        f"{sdmx.DATAFLOW}) and its data structure to {tmp_path / 'headline.structure.xml'}; "
+        "read back and checked."
+    )
+    assert {"TX", "RX", "M"} <= set(read.FLOW) <= {"TX", "DX", "RX", "M"}
+    tidy = tmp_path / "headline.parquet"
+    ok("--store", compiled_store, "export", "headline", "--out", tidy, "--format", "parquet")
+    frame = pd.read_parquet(tidy)
+    assert len(frame) == len(read)
+    assert set(frame.indicator) == {"value", "price_index", "volume_index"}
+    assert (
+        error_of("--store", compiled_store, "export", "headline", "--out", out, "--format", "xml")
+        == "error: Unknown format 'xml'; choose one of sdmx-csv, csv, parquet."
+    )

@@ -40,3 +40,55 @@ def cells(
         f"{len(manifest['classifications'])} classification tables to {to}/ "
         f"(layout {manifest['layout']}, values in {manifest['currency']})."
     )
+
+
+@export_app.command("headline")
+@friendly
+def headline(
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="sdmx-csv (with its data structure beside), csv or parquet."),
+    ] = "sdmx-csv",
+    reporter: Annotated[
+        str, typer.Option(help="The reporting economy's ISO 3166 alpha-3 code (SDMX REF_AREA).")
+    ] = "HKG",
+    reporter_name: Annotated[str, typer.Option(help="The reporting economy's name.")] = (
+        "Hong Kong, China"
+    ),
+    compile_id: Annotated[
+        int | None,
+        typer.Option("--compilation", help="The compilation to export.", show_default="the latest"),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """The headline series (value, unit value and volume of every flow, in total and by
+    SITC section, region and mode, monthly) as SDMX-CSV with its data structure, or as a
+    tidy long CSV or Parquet table."""
+    from .. import sdmx
+    from ..analysis.headline import headline as headline_series
+    from ..errors import InputError
+    from ..tables import encoded
+
+    if fmt.lower() not in ("sdmx-csv", "csv", "parquet"):
+        raise InputError(f"Unknown format {fmt!r}; choose one of sdmx-csv, csv, parquet.")
+    fmt = fmt.lower().replace("-", "_")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory: name a file.")
+    with open_store(store, read_only=True) as opened:
+        frame = headline_series(opened, compile_id)
+        currency = opened.currency
+    if fmt == "sdmx_csv":
+        data, described = sdmx.write(
+            frame, out, reporter=reporter, reporter_name=reporter_name, currency=currency
+        )
+        checked = sdmx.check(data, described)
+        console.print(
+            f"Wrote {len(checked):,} observations to {data} (SDMX-CSV 1.0, dataflow "
+            f"{sdmx.DATAFLOW}) and its data structure to {described}; read back and checked."
+        )
+        return
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(encoded(frame, fmt))
+    partial.replace(out)
+    console.print(f"Wrote {len(frame):,} rows of the headline series to {out}.")
