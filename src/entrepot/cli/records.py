@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..analysis.numbers import money, records
 from ..errors import InputError, MappingError, RejectedRowsError
-from ..ingest import LoadReport
+from ..ingest import LoadReport, comtrade
 from ..ingest.safeguards import DEFAULT_MAX_SHRINK
 from ..periods import Period
 from ..schema import choice
@@ -43,7 +43,10 @@ def parse_map(entries: list[str]) -> dict[str, str]:
 @friendly
 def ingest(
     files: Annotated[
-        list[Path], typer.Argument(help="CSV, Parquet, Excel or HSCCIT/HSCOIT/HSCOCCIT.DAT files.")
+        list[Path],
+        typer.Argument(
+            help="CSV, Parquet, Excel, HSCCIT/HSCOIT/HSCOCCIT.DAT or UN Comtrade (CSV, JSON) files."
+        ),
     ],
     map_: Annotated[
         list[str] | None,
@@ -182,8 +185,19 @@ def ingest(
         else:
             opened = stack.enter_context(scratch_store(to, store or state.store))
         bar = stack.enter_context(progress_bar())
+        comtrade_files = [p for p in files if comtrade.sniff(p)]
+        if currency is None and comtrade_files:
+            currency = comtrade.CURRENCY  # Comtrade's values are in US$
         if currency is not None:
             opened.set_currency(currency)
+        reporters = sorted({r for p in comtrade_files for r in comtrade.reporters(p)})
+        if len(reporters) > 1:
+            raise InputError(
+                f"The files hold the trade of {', '.join(reporters)}: load each reporter "
+                "into a store of its own."
+            )
+        if reporters:
+            opened.set_reporter(reporters[0])
         money_in = opened.currency
         tasks: dict[Path, Any] = {}
         detected: dict[str, str] = {}

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from ..errors import EntrepotError, InputError, SourceError
 from ..periods import Period
-from . import fixedwidth
+from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
 from .columnar import parquet_batches, parquet_columns
 from .columns import one_line
@@ -55,6 +55,7 @@ FORMATS = {
     ".xlsx": "excel",
     ".xlsm": "excel",
     ".dat": "csd",
+    ".json": "comtrade",
 }
 
 Progress = Callable[[float], None]
@@ -82,6 +83,8 @@ class Source:
     UTF-16``."""
     shown_as: str | None = None
     """The name shown for the file, when not its path (see :attr:`name`)."""
+    comtrade: str | None = None
+    """A UN Comtrade file's layout (``plus`` or ``classic``, see :mod:`.comtrade`)."""
 
     @property
     def name(self) -> str:
@@ -107,6 +110,11 @@ class Source:
             return
         if self.format == "csd":
             yield from _guarded(self, _fixed_width(self, report))
+            return
+        if self.format == "comtrade":
+            assert self.comtrade is not None  # open_source recognised it
+            yield from _guarded(self, comtrade.comtrade_batches(self.path, self.comtrade))
+            report(1.0)
             return
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
         yield from _read_ahead(_guarded(self, reader[self.format](self, report)))
@@ -199,6 +207,16 @@ def open_source(
     if header_row is not None and header_row < 1:
         raise InputError(f"--header-row {header_row}: rows are numbered from 1.")
     source = Source(path, fmt, dict(mapping or {}), period, skip_flows, header_row)
+    if fmt in ("csv", "comtrade") and not mapping:
+        found = comtrade.sniff(path)
+        if found is not None:
+            shown = f"UN Comtrade, {found} layout"
+            return replace(source, format="comtrade", comtrade=found, detected=shown)
+    if fmt == "comtrade":
+        raise SourceError(
+            f"{path}: a JSON file that is not UN Comtrade's (entrepot reads JSON from the "
+            "Comtrade API and bulk files only)."
+        )
     if fmt == "csv":
         layout, detected = sniff_csv(source, delimiter_option(delimiter), encoding_option(encoding))
         return replace(source, csv=layout, detected=detected)

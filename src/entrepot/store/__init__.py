@@ -204,6 +204,26 @@ class Store:
         with self.transaction() as con:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('currency', ?)", [currency])
 
+    @property
+    def reporter(self) -> str | None:
+        """The reporting economy of the store's data (ISO 3166 alpha-3), when a source
+        names it (UN Comtrade files do); None for the office's own files."""
+        value = self.scalar("SELECT value FROM meta WHERE key = 'reporter'")
+        return str(value) if value else None
+
+    def set_reporter(self, reporter: str) -> None:
+        """Record the store's reporter. A store holding cells of one reporter refuses
+        another's: two economies' trade does not add up."""
+        if reporter == self.reporter:
+            return
+        if self.reporter is not None and self.scalar("SELECT count(*) FROM cells"):
+            raise InputError(
+                f"Store {self.path} holds {self.reporter}'s trade: {reporter}'s belongs in a "
+                "store of its own."
+            )
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('reporter', ?)", [reporter])
+
     # -- queries ---------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with engine_errors(f"Reading store {self.path}", StoreError):

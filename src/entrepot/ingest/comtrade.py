@@ -1,0 +1,258 @@
+"""UN Comtrade files as a source: the API's and the bulk downloads' layouts, read into
+entrepot's fields.
+
+Recognised layouts (by their header, CSV or JSON):
+
+* **plus** (the current API and bulk files): ``reporterCode``, ``partnerCode``,
+  ``partner2Code``, ``flowCode``, ``cmdCode``, ``customsCode``, ``motCode``,
+  ``qtyUnitCode``, ``qty``, ``netWgt``, ``primaryValue`` (else ``cifvalue`` for imports,
+  ``fobvalue`` for exports), ``refYear`` and ``refMonth`` (or ``period``), ``isLeaf`` /
+  ``aggrLevel``. JSON: the API's ``{"data": [...]}`` or a list of such records.
+* **classic** (the legacy API and bulk files): ``Reporter Code``, ``Partner Code``,
+  ``2nd Partner Code``, ``Trade Flow Code`` (1 import, 2 export, 3 re-export, 4
+  re-import), ``Commodity Code``, ``Customs Proc. Code``, ``Mode of Transport Code``,
+  ``Qty Unit Code``, ``Qty``, ``Netweight (kg)``, ``Trade Value (US$)``, ``Year``,
+  ``Period`` (YYYYMM, or YYYY for an annual row), ``Is Leaf Code`` / ``Aggregate Level``.
+
+The rules, each stated where a row is left out (a row that is not stored is rejected with
+the reason, so the load's counts always add up):
+
+* **Flows**: M → imports; DX → domestic exports; RX → re-exports. X (all exports) is left
+  out when the file has both DX and RX (X is their sum: never counted twice); otherwise X
+  stands for all exports, stored as domestic exports (total exports are then right,
+  re-exports none), and any DX or RX rows beside it are left out as parts of it. RM and FM
+  are parts of M, left out when the file has M rows, else imports.
+* **Commodities**: only leaf rows (``isLeaf`` 1, or the file's deepest ``aggrLevel``); the
+  aggregates (TOTAL, chapters, headings above the leaves) are left out.
+* **Customs procedure**: C00 (all procedures) only; other codes are left out.
+* **Mode of transport**: 0 (all modes) when the file has no other; otherwise only the
+  modes (1000 air; 2000, 2100 sea; 2200 inland waterway: river; 3000–3200 land; others:
+  other).
+* **Partners**: Comtrade's codes to ISO 3166 alpha-3 through the table shipped in
+  ``data/comtrade_areas.csv`` (version :data:`AREAS_VERSION`: ISO 3166 numeric codes and
+  Comtrade's own, 842 USA, 251 France, 757 Switzerland, 699 India, 490 Taiwan…); 0 (World)
+  is an aggregate; an unknown code is rejected, naming it. ``partner2Code`` is the country
+  of consignment.
+* **Periods**: monthly rows only; an annual row (``refMonth`` 52, or a ``Period`` of four
+  digits) is rejected: annual figures belong in a store of their own.
+* **Values** are in US$: a store loaded from Comtrade holds US$ (see ``entrepot ingest``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import SourceError
+from ..schema import FIELD_NAMES, LINE
+from .batch import BATCH_ROWS, BATCH_SCHEMA, PROBLEM
+
+AREAS_VERSION = 1
+"""The version of the shipped table of Comtrade's area codes."""
+
+CURRENCY = "US$"
+
+PLUS: dict[str, str] = {
+    "reporter": "reporterCode", "partner": "partnerCode", "partner2": "partner2Code",
+    "flow": "flowCode", "commodity": "cmdCode", "customs": "customsCode", "mode": "motCode",
+    "unit": "qtyUnitCode", "quantity": "qty", "net_weight": "netWgt", "value": "primaryValue",
+    "cif": "cifvalue", "fob": "fobvalue", "year": "refYear", "month": "refMonth",
+    "period": "period", "leaf": "isLeaf", "level": "aggrLevel",
+}  # fmt: skip
+CLASSIC: dict[str, str] = {
+    "reporter": "Reporter Code", "partner": "Partner Code", "partner2": "2nd Partner Code",
+    "flow": "Trade Flow Code", "commodity": "Commodity Code", "customs": "Customs Proc. Code",
+    "mode": "Mode of Transport Code", "unit": "Qty Unit Code", "quantity": "Qty",
+    "net_weight": "Netweight (kg)", "value": "Trade Value (US$)",
+    "cif": "CIF Trade Value (US$)", "fob": "FOB Trade Value (US$)", "year": "Year",
+    "period": "Period", "leaf": "Is Leaf Code", "level": "Aggregate Level",
+}  # fmt: skip
+LAYOUTS = {"plus": PLUS, "classic": CLASSIC}
+_NEEDED = ("reporter", "partner", "flow", "commodity", "value")
+
+FLOWS = {
+    "M": "imports", "RM": "imports", "FM": "imports", "DX": "domestic_exports",
+    "RX": "re_exports", "X": "domestic_exports",
+}  # fmt: skip
+"""Comtrade's flow codes as entrepot's flows (see the module's rules for which are kept)."""
+CLASSIC_FLOWS = {"1": "M", "2": "X", "3": "RX", "4": "RM"}
+MODES = {"1000": "air", "2000": "sea", "2100": "sea", "2200": "river"}
+UNITS = {
+    "1": None, "-1": None, "2": "M2", "3": "1000KWH", "4": "M", "5": "NO.", "6": "PAIR",
+    "7": "L", "8": "KG", "9": "1000NO.", "10": "PACK", "11": "DOZEN", "12": "M3",
+    "13": "CARAT",
+}  # fmt: skip
+"""Comtrade's quantity unit codes as entrepot's units (1 and -1: no quantity)."""
+
+
+def layout_of(columns: list[str]) -> str | None:
+    """``plus`` or ``classic`` when ``columns`` are a Comtrade file's, else None."""
+    for name, layout in LAYOUTS.items():
+        if all(layout[f] in columns for f in _NEEDED):
+            return name
+    return None
+
+
+def sniff(path: Path) -> str | None:
+    """The Comtrade layout of a CSV or JSON file, from its header or first record."""
+    try:
+        if path.suffix.lower() == ".json":
+            records = _json_records(path)
+            return layout_of(list(records[0])) if records else "plus"
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f), [])
+    except (OSError, UnicodeDecodeError, ValueError, StopIteration):
+        return None
+    return layout_of([h.strip() for h in header])
+
+
+def _json_records(path: Path) -> list[dict[str, object]]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"{path}: cannot be read as JSON: {exc}") from exc
+    records = loaded.get("data") if isinstance(loaded, dict) else loaded
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise SourceError(f"{path}: not a UN Comtrade JSON file (no list of records in 'data').")
+    return records
+
+
+@cache
+def areas() -> dict[str, str]:
+    """Comtrade area code → ISO 3166 alpha-3 (``_X``: an area nes)."""
+    text = resources.files("entrepot.ingest").joinpath("data/comtrade_areas.csv").read_text()
+    return {row["m49"]: row["iso3"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def _code(value: object) -> str:
+    """A code as Comtrade writes it, without a float's ``.0`` or padding."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = text.strip()
+    return text[:-2] if text.endswith(".0") else text
+
+
+def read_frame(path: Path, layout: str) -> pd.DataFrame:
+    """The file's records with entrepot's names for Comtrade's columns (text), and
+    ``_line``: the line (CSV) or the record's position (JSON, from 1)."""
+    names = LAYOUTS[layout]
+    if path.suffix.lower() == ".json":
+        frame = pd.DataFrame(_json_records(path), dtype=object)
+        first = 1
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame.columns = [c.strip() for c in frame.columns]
+        first = 2  # line 1 is the header
+    out = pd.DataFrame({k: frame.get(v) for k, v in names.items()})
+    out = out.map(_code)
+    out[LINE] = range(first, first + len(out))
+    return out
+
+
+def rows(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
+    """entrepot's fields of every Comtrade record, with ``_problem`` saying why a record is
+    not stored (see the module's rules)."""
+    flow = frame.flow.str.upper()
+    if layout == "classic":
+        flow = flow.map(lambda f: CLASSIC_FLOWS.get(f, f))
+    problem = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+    def leave_out(mask: pd.Series, why: str) -> None:
+        problem.loc[mask & problem.isna()] = why
+
+    split = (flow == "DX").any() and (flow == "RX").any()
+    has_x, has_m = (flow == "X").any(), (flow == "M").any()
+    leave_out(
+        ~flow.isin(["M", "X", "DX", "RX", "RM", "FM"]), "flow code not M, X, DX, RX, RM or FM"
+    )
+    leave_out((flow == "X") & split, "X: the file has DX and RX, whose sum X is")
+    leave_out(flow.isin(["DX", "RX"]) & has_x & ~split, "DX/RX: part of X, which the file has")
+    leave_out(flow.isin(["RM", "FM"]) & has_m, "RM/FM: part of M, which the file has")
+    leaf = frame.leaf.isin(["1", "True", "true"])
+    if (frame.leaf == "").all() or frame.leaf.isna().all():
+        levels = pd.to_numeric(frame.level, errors="coerce")
+        leaf = levels == levels.max() if levels.notna().any() else frame.commodity.str.isdigit()
+    leave_out(
+        ~leaf | (frame.commodity.str.upper() == "TOTAL"), "aggregate commodity row (not a leaf)"
+    )
+    customs = frame.customs.fillna("")
+    leave_out((customs != "") & (customs.str.upper() != "C00"), "customs procedure not C00")
+    mode = frame["mode"].fillna("")
+    if (mode.isin(["", "0"])).all():
+        modes = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    else:
+        leave_out(mode.isin(["", "0"]), "all modes of transport (0): the file has each mode")
+        modes = mode.map(lambda m: MODES.get(m, "land" if m.startswith("3") else "other"))
+    known = areas()
+    partner = frame.partner.map(known)
+    leave_out(frame.partner == "0", "partner 0 (World) is an aggregate")
+    for code in frame.partner[partner.isna()]:
+        leave_out(frame.partner == code, f"unknown Comtrade partner code {code}")
+    period, month = _periods(frame, layout)
+    leave_out(month == "52", "annual figure: entrepot stores months; load the monthly file")
+    value = frame.value.where(frame.value != "", frame.cif.where(flow == "M", frame.fob))
+    flows = flow.map(FLOWS)
+    out = pd.DataFrame(
+        {
+            "period": period,
+            "flow": flows,
+            "commodity": frame.commodity,
+            "partner": partner,
+            "consignment": frame.partner2.map(
+                lambda c: None if c in ("", "0") else known.get(c, c)
+            ),
+            "origin": None,
+            "mode": modes,
+            "value": value,
+            "quantity": frame.quantity.where(frame.unit.map(UNITS).notna()),
+            "unit": frame.unit.map(UNITS),
+            "net_weight": frame.net_weight,
+            "record_id": None,
+            LINE: frame[LINE],
+            PROBLEM: problem,
+        }
+    )
+    return out.replace({"": None})
+
+
+def _periods(frame: pd.DataFrame, layout: str) -> tuple[pd.Series, pd.Series]:
+    """Each record's month (YYYY-MM) and its month number as written (52: annual)."""
+    if layout == "plus" and (frame.month != "").any():
+        year, month = frame.year, frame.month
+    else:
+        text = frame.period.fillna("")
+        year, month = text.str[:4], text.str[4:6].where(text.str.len() == 6, "52")
+    period = year + "-" + month.str.zfill(2)
+    return period.where(month != "52"), month
+
+
+def reporters(path: Path) -> list[str]:
+    """The reporters (ISO alpha-3) of a Comtrade file."""
+    layout = sniff(path)
+    if layout is None:
+        return []
+    codes = read_frame(path, layout).reporter.dropna().unique()
+    return sorted({areas().get(str(c), str(c)) for c in codes})
+
+
+def comtrade_batches(path: Path, layout: str) -> Iterator[pa.RecordBatch]:
+    """The file's records as batches of :data:`BATCH_SCHEMA` (all text, as readers give)."""
+    table = rows(read_frame(path, layout), layout)
+    for start in range(0, max(len(table), 1), BATCH_ROWS):
+        part = table.iloc[start : start + BATCH_ROWS]
+        columns = {
+            n: pa.array(part[n].astype(object).where(part[n].notna(), None), pa.string())
+            for n in FIELD_NAMES
+        }
+        columns[LINE] = pa.array(part[LINE].astype("int64"))
+        columns[PROBLEM] = pa.array(
+            part[PROBLEM].astype(object).where(part[PROBLEM].notna(), None), pa.string()
+        )
+        yield pa.RecordBatch.from_pydict(columns, schema=BATCH_SCHEMA)
