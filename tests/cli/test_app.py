@@ -139,6 +139,17 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--html": "(none)",
         "--backend": "duckdb",
     },
+    "mirror": {
+        "--origin": "(the store's exports with the partner's imports from the reporter)",
+        "--year": "(the latest both cover)",
+        "--rate": "(none: needed when the currencies differ)",
+        "--band": "10.0",
+        "--reporter": "(the store's, else HKG)",
+        "--top": "15",
+        "--format": "table",
+        "--out": "(the terminal)",
+        "--backend": "duckdb",
+    },
     "history": {},
     "export cells": {},
     "export headline": {
