@@ -129,7 +129,7 @@ def test_a_store_keeps_its_currency(tmp_path: Path) -> None:
     assert "cells worth US$" in loaded
     assert "(US$)" in ok("--store", path, "summary", "--period", "2025-12").stdout
     assert error_of("--store", path, "ingest", "--currency", "HK$", RECORDS / "small.csv") == (
-        f"error: Store {path} holds values in US$: data in HK$ belong in a store of their own."
+        f"error: Store {path} holds values in US$: data in HK$ belong in a store of their own, or convert them with --rates FILE."
     )
 
 

@@ -100,7 +100,7 @@ def test_a_store_in_another_currency_or_of_another_reporter_refuses(tmp_path: Pa
     with duckdb.connect(str(store), read_only=True) as con:
         before = con.execute("SELECT count(*) FROM cells").fetchone()
     assert error_of("--store", store, "ingest", FILES / "plus-api.json") == (
-        f"error: Store {store} holds values in HK$: data in US$ belong in a store of their own."
+        f"error: Store {store} holds values in HK$: data in US$ belong in a store of their own, or convert them with --rates FILE."
     )
     other = tmp_path / "usa.duckdb"
     partial("--store", other, "ingest", FILES / "plus-monthly.csv")
@@ -118,3 +118,41 @@ def test_a_store_in_another_currency_or_of_another_reporter_refuses(tmp_path: Pa
 )  # fmt: skip
 def test_comtrade_area_codes(code: str, iso: str) -> None:
     assert areas()[code] == iso
+
+
+def test_values_converted_at_monthly_rates(tmp_path: Path) -> None:
+    store = tmp_path / "hk.duckdb"  # a new store keeps HK$: the US$ figures are converted
+    rates = tmp_path / "rates.csv"
+    rates.write_text("period,rate\n2025-01,7.80\n2025-02,7.75\n")
+    printed = partial(
+        "--store", store, "ingest", FILES / "plus-monthly.csv", "--currency", "US$",
+        "--rates", rates,
+    )  # fmt: skip
+    assert f"values converted from US$ to HK$ at the rates in {rates}" in printed
+    other = tmp_path / "usa.duckdb"
+    partial("--store", other, "ingest", FILES / "plus-monthly.csv")
+    converted = cells(store)
+    assert len(converted) == len(cells(other)) == 4
+    for ours, theirs in zip(converted, cells(other), strict=True):
+        rate = 7.80 if theirs[0] == 202501 else 7.75
+        assert ours[:7] == theirs[:7] and ours[7] == pytest.approx(theirs[7] * rate)
+    assert meta(store).get("currency", "HK$") == "HK$"  # a new store's default
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT period, currency, rate FROM load_rates").fetchall() == [
+            (202501, "US$", 7.80), (202502, "US$", 7.75),
+        ]  # fmt: skip
+
+
+def test_a_month_without_a_rate_stores_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "hk.duckdb"
+    rates = tmp_path / "rates.csv"
+    rates.write_text("period,rate\n2025-01,7.80\n")
+    assert error_of(
+        "--store", store, "ingest", FILES / "plus-monthly.csv", "--currency", "US$",
+        "--rates", rates,
+    ) == f"error: {rates} gives no rate for 2025-02: nothing was stored."  # fmt: skip
+    rates.write_text("period,rate\n2025-01,seven\n")
+    assert error_of(
+        "--store", store, "ingest", FILES / "plus-monthly.csv", "--currency", "US$",
+        "--rates", rates,
+    ) == f"error: {rates}, line 2, field rate: expected a number."  # fmt: skip

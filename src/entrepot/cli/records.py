@@ -149,6 +149,15 @@ def ingest(
             show_default="the store's, HK$ for a new one",
         ),
     ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Convert the values (in --currency, US$ for UN Comtrade files) into the "
+            "store's currency: CSV of period (YYYY-MM) and rate (the store's currency per "
+            "unit); the rates used are kept with the load.",
+            show_default="none: values in another currency refuse the load",
+        ),
+    ] = None,
     to: Annotated[
         Path | None,
         typer.Option(
@@ -166,6 +175,7 @@ def ingest(
     from ..ingest import ingest as run_ingest
     from ..ingest import write_reject_report
     from ..ingest.checks import NumberFormat, PeriodRange
+    from ..ingest.rates import read_rates
 
     mapping = parse_map(map_ or [])
     month = Period.parse(period) if period else None
@@ -188,7 +198,15 @@ def ingest(
         comtrade_files = [p for p in files if comtrade.sniff(p)]
         if currency is None and comtrade_files:
             currency = comtrade.CURRENCY  # Comtrade's values are in US$
-        if currency is not None:
+        converted = None
+        if rates is not None:
+            if currency is None or currency == opened.currency:
+                raise InputError(
+                    f"--rates converts values in another currency than the store's "
+                    f"({opened.currency}): name theirs with --currency."
+                )
+            converted = read_rates(rates, currency)
+        elif currency is not None:
             opened.set_currency(currency)
         reporters = sorted({r for p in comtrade_files for r in comtrade.reporters(p)})
         if len(reporters) > 1:
@@ -238,6 +256,7 @@ def ingest(
             encoding=encoding,
             sheet=sheet,
             header_row=header_row,
+            rates=converted,
         )
         delivery = None
         if to is not None and report.rows_stored:
@@ -252,6 +271,11 @@ def ingest(
             write_reject_report(opened, report, target)
     for name, how in detected.items():
         console.print(f"read {Path(name).name} as {how}")
+    if converted is not None:
+        console.print(
+            f"values converted from {converted.currency} to {money_in} at the rates in "
+            f"{converted.source}"
+        )
     _print_load(report, money_in, "Checked" if to is not None else f"Load {report.load_id}")
     if delivery is not None and to is not None:
         _print_delivery(delivery, to)

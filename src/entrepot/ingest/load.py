@@ -106,6 +106,7 @@ def ingest(
     encoding: str | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
+    rates: Rates | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` as one transaction and return what happened.
 
@@ -116,6 +117,8 @@ def ingest(
     ``numbers`` is how CSV files write numbers, ``periods`` the months accepted (by default
     1990-01 to next month, as of the load). ``delimiter``, ``encoding``, ``sheet`` and
     ``header_row`` say how to read CSV and Excel files (see :func:`.readers.open_source`).
+    ``rates`` converts values written in another currency into the store's, month by
+    month; a month without a rate stores nothing.
     """
     if mode not in LOAD_MODES:
         raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
@@ -155,6 +158,8 @@ def ingest(
             _stage(con, sources, progress, _stage_sql(numbers, checks))
             step("checking the rows")
             _check(con, checks)
+            if rates is not None:
+                _convert(con, rates)
             _fill_counts(con, report)
             if mode == "replace" and not force and not (strict and report.rows_rejected):
                 safeguards.check_replace(
@@ -167,12 +172,50 @@ def ingest(
             step(f"writing {report.rows_stored:,} rows")
             with store.transaction():
                 _commit(con, report, strict, mode, files)
+                if rates is not None and report.load_id is not None:
+                    used = _months(con)
+                    loads.record_rates(
+                        con, report.load_id, rates.currency, {p: rates.by_month[p] for p in used}
+                    )
                 step("committing")
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
         for name in ("_staging", "_text", "_duplicates", "_violations"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Monthly exchange rates: the store's currency per unit of ``currency``, by YYYYMM."""
+
+    currency: str
+    by_month: dict[int, float]
+    source: str
+    """Where they came from (the rates file), for messages."""
+
+
+def _months(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The months of the rows that break no rule."""
+    return [int(r[0]) for r in con.execute(f"SELECT DISTINCT n_period FROM {GOOD_ROWS}").fetchall()]
+
+
+def _convert(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
+    """Values in ``rates.currency`` into the store's, each month at its rate; a month the
+    rates do not give refuses the load."""
+    missing = sorted(set(_months(con)) - set(rates.by_month))
+    if missing:
+        shown = ", ".join(str(Period.from_key(p)) for p in missing[:6])
+        raise InputError(
+            f"{rates.source} gives no rate for {shown}"
+            f"{' and more' if len(missing) > 6 else ''}: nothing was stored."
+        )
+    con.execute("CREATE OR REPLACE TEMP TABLE _rates (period INTEGER, rate DOUBLE)")
+    con.executemany("INSERT INTO _rates VALUES (?, ?)", list(rates.by_month.items()))
+    con.execute(
+        "UPDATE _staging SET n_value = n_value * r.rate FROM _rates r WHERE n_period = r.period"
+    )
+    con.execute("DROP TABLE _rates")
 
 
 # -- staging ----------------------------------------------------------------------------

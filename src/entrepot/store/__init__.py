@@ -199,7 +199,7 @@ class Store:
         if self.scalar("SELECT count(*) FROM cells"):
             raise InputError(
                 f"Store {self.path} holds values in {self.currency}: data in {currency} "
-                "belong in a store of their own."
+                "belong in a store of their own, or convert them with --rates FILE."
             )
         with self.transaction() as con:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('currency', ?)", [currency])

@@ -417,3 +417,25 @@ def copy_rejects(con: duckdb.DuckDBPyConnection, load_id: int, path: Path) -> No
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def record_rates(
+    con: duckdb.DuckDBPyConnection, load_id: int, currency: str, rates: dict[int, float]
+) -> None:
+    """Keep the rates (the store's currency per unit of ``currency``) a load converted
+    each month's values at."""
+    con.executemany(
+        "INSERT INTO load_rates VALUES (?, ?, ?, ?)",
+        [(load_id, period, currency, rate) for period, rate in sorted(rates.items())],
+    )
+
+
+def rates_of(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[int, str, float]]:
+    """The rates a load converted at: (period, currency, rate), by period."""
+    return [
+        (int(p), str(c), float(r))
+        for p, c, r in con.execute(
+            "SELECT period, currency, rate FROM load_rates WHERE load_id = ? ORDER BY period",
+            [load_id],
+        ).fetchall()
+    ]

@@ -146,6 +146,12 @@ MIGRATIONS: list[list[Step]] = [
             last_load BIGINT, compile_id BIGINT, formats VARCHAR, out_dir VARCHAR,
             figures VARCHAR NOT NULL)""",
     ],
+    # 11: the exchange rates a load converted its values at, month by month (values in
+    # another currency than the store's are converted when loaded, never mixed).
+    [
+        """CREATE TABLE load_rates (
+            load_id BIGINT, period INTEGER, currency VARCHAR, rate DOUBLE)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
