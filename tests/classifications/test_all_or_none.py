@@ -150,18 +150,36 @@ def test_the_office_code_lists_named_load_together(store):
 
 
 @real_data
-def test_the_unsd_folder_holds_a_bridge_and_a_correlation_table(store):
+def test_the_unsd_folder_holds_a_correlation_table_to_sitc(store):
+    # The HS2022-HS2017 correlation loads (hs_correlation); the HS-SITC correlation does not.
     with pytest.raises(ClassificationError) as info:
         load_classifications(store, [UNSD])
 
     assert str(info.value).startswith(
-        "classifications: nothing was loaded: 2 files are not classification tables entrepot "
-        "recognises: HS2022toHS2017ConversionAndCorrelationTables.xlsx (headers seen: sheet "
-        "'HS2022-HS2017 Conversions': From HS2022, To HS2017; sheet 'HS2022-HS2017 "
-        "Correlations': Between); hs2022_to_sitc4_correlation.csv (headers seen: hs2022, "
-        "sitc4, relationship). Name only classification files (recognised: "
+        "classifications: nothing was loaded: 1 file is not a classification table entrepot "
+        "recognises: hs2022_to_sitc4_correlation.csv (headers seen: hs2022, sitc4, "
+        "relationship). Name only classification files (recognised: "
         "HS2017toSITC4ConversionAndCorrelationTables.xlsx (un_hs_sitc), "
+        "HS2022toHS2017ConversionAndCorrelationTables.xlsx (hs_correlation), "
     )
+
+
+@real_data
+def test_the_hs_edition_correlation_loads(store):
+    (load,) = load_classifications(
+        store, [UNSD / "HS2022toHS2017ConversionAndCorrelationTables.xlsx"]
+    )
+    assert (load.kind, load.rows) == ("hs_correlation", 15657)
+    rows = dict(
+        store.con.execute(
+            "SELECT relationship, count(*) FROM hs_correlation GROUP BY ALL"
+        ).fetchall()
+    )
+    assert rows == {"1:1": 4097, "n:1": 1392, "1:n": 54, "n:n": 10114}
+    assert store.con.execute(
+        "SELECT new_edition, old_edition, relationship FROM hs_correlation "
+        "WHERE new_code = '854231' AND old_code = '854231'"
+    ).fetchall() == [("HS2022", "HS2017", "n:1")]
 
 
 @real_data

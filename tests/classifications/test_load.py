@@ -356,6 +356,8 @@ def test_unrecognised_headers(store, tmp_path):
         "'RCODE,CCODE' (regional groupings); "
         "iso_countries: 'ISO3166-1-Alpha-3,CLDR display name,Region Name,Sub-region Name' "
         "or 'name,alpha-3,region,sub-region'; "
+        "hs_correlation: 'HS2022,HS2017,Relationship' (UNSD's HS2022toHS2017 correlation "
+        "sheet); "
         "entrepot: 'commodity,sitc[,name]', 'code,level,name' or 'code,name,region,area'."
     )
     assert all(kind in str(info.value) for kind in KINDS)

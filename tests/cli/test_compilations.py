@@ -312,7 +312,11 @@ HETEROGENEOUS = {
 
 
 def assert_diagnostics(data: dict[str, object]) -> None:
-    assert set(data) == {"period", "trimmed_value_share", "trimmed", "heterogeneous"}
+    assert set(data) == {
+        "period", "bridged_cells", "bridged_value", "trimmed_value_share", "trimmed",
+        "heterogeneous",
+    }  # fmt: skip
+    assert (data["bridged_cells"], data["bridged_value"]) == (0, 0.0)  # one HS edition
     assert isinstance(data["period"], str)
     assert isinstance(data["trimmed_value_share"], float)
     for name, keys in (("trimmed", TRIMMED), ("heterogeneous", HETEROGENEOUS)):

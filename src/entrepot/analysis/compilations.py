@@ -9,6 +9,7 @@ volume growth streak; :func:`diagnostics` what was trimmed and which cells mix p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import pyarrow.compute as pc
 
 from ..backends import Backend
 from ..compute.classes import commodity_classes
+from ..compute.editions import across_change, changed_codes
 from ..compute.trade_indices import (
     BASE,
     BaseSums,
@@ -54,6 +56,9 @@ class CompileReport:
     """Cells without a unit value, by reason: (cells, value)."""
     thin_nodes: int
     """Nodes whose reference-year volume average lies outside 95–105."""
+    bridged: dict[int, tuple[int, float]] = dataclasses.field(default_factory=dict)
+    """Cells left unmatched because a new HS edition changed their subheading, by month:
+    (cells, value)."""
 
     @property
     def formula(self) -> str:
@@ -140,7 +145,15 @@ def compile_store(
         backend=backend.name,
         formula=method.formula,
         reference_year=method.reference_year,
-        options={**_options(method, breakdowns), "as_of": as_of},
+        options={
+            **_options(method, breakdowns),
+            "as_of": as_of,
+            # Cells a new HS edition changed, by month: what diagnostics reports.
+            "bridged": {
+                str(int(r.period)): [int(r.cells), float(r.value)]
+                for r in compiled.bridged.itertuples()
+            },
+        },
         store_loads=as_of,
         series=frames,
         trims=trimmed,
@@ -163,6 +176,7 @@ def compile_store(
         (min(periods), max(periods)),
         {str(r.reason): (int(r.cells), float(r.value)) for r in compiled.unpriced.itertuples()},
         thin_nodes,
+        {int(r.period): (int(r.cells), float(r.value)) for r in compiled.bridged.itertuples()},
     )
 
 
@@ -177,6 +191,8 @@ class Compiled:
     """The trimmed relatives, as Arrow."""
     homogeneity: pd.DataFrame
     unpriced: pd.DataFrame
+    bridged: pd.DataFrame
+    """Cells a new HS edition changed, unmatched in its first year: period, cells, value."""
 
 
 def compile_series(
@@ -194,6 +210,10 @@ def compile_series(
     units = None
     if backend.has("commodities"):
         units = backend.table("commodities").select("commodity", "unit")
+    correlation = None
+    if backend.has("hs_correlation"):
+        correlated = backend.table("hs_correlation")
+        correlation = correlated if backend.execute(correlated.count()) else None
     made: list[str] = []
 
     def materialize(name: str, expr: ir.Table) -> ir.Table:
@@ -210,9 +230,15 @@ def compile_series(
     try:
         # The relatives once; every breakdown is summed from them by its base column.
         relatives = relatives_for(
-            cells, *classification, method, units=units, materialize=materialize
+            cells,
+            *classification,
+            method,
+            units=units,
+            materialize=materialize,
+            correlation=correlation,
         )
         big = list(made)
+        bridged = _bridged(backend, relatives.elementary, correlation)
         step("homogeneity")
         homog = backend.execute(homogeneity(relatives.years, relatives.keys, keep=HOMOGENEITY_KEPT))
         # The sums read the relatives, not the cells: free their memory before the cells
@@ -238,7 +264,19 @@ def compile_series(
         missing = backend.execute(unpriced(cells, units))
     finally:
         release(list(made))
-    return Compiled(frames, trimmed, homog, missing)
+    return Compiled(frames, trimmed, homog, missing, bridged)
+
+
+def _bridged(backend: Backend, elem: ir.Table, correlation: ir.Table | None) -> pd.DataFrame:
+    """The elementary cells a new HS edition changed, in its first year, by month."""
+    if correlation is None:
+        return pd.DataFrame({"period": [], "cells": [], "value": []})
+    hit = across_change(elem, changed_codes(correlation), (elem.period // 100).cast("int32"))
+    return backend.execute(
+        hit.group_by("period")
+        .aggregate(cells=hit.count(), value=hit.value.sum())
+        .order_by("period")
+    )
 
 
 def method_of(store: Store, compile_id: int) -> Method:
@@ -439,10 +477,15 @@ class Diagnostics:
     """Value of the month's trimmed cells over the month's total trade value."""
     heterogeneous: pd.DataFrame
     """Cells of the period's year with the most dispersed monthly unit values."""
+    bridged: tuple[int, float] = (0, 0.0)
+    """Cells (and their value) of the month left unmatched because a new HS edition
+    changed their subheading."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "period": str(self.period),
+            "bridged_cells": self.bridged[0],
+            "bridged_value": self.bridged[1],
             "trimmed_value_share": self.trimmed_value_share,
             "trimmed": records(self.trimmed),
             "heterogeneous": records(self.heterogeneous),
@@ -462,4 +505,6 @@ def diagnostics(store: Store, period: Period, *, top: int = 20) -> Diagnostics:
         month_value = stored.traded_value(store, period.key)
     share = float(trimmed["v1"].sum() / month_value) if len(trimmed) and month_value else 0.0
     heterogeneous = stored.least_homogeneous(store, compile_id, period.year, top)
-    return Diagnostics(period, trimmed.head(top), share, heterogeneous)
+    options = stored.compilation_options(store, compile_id)
+    cells, value = options.get("bridged", {}).get(str(period.key), (0, 0.0))
+    return Diagnostics(period, trimmed.head(top), share, heterogeneous, (int(cells), float(value)))

@@ -91,6 +91,7 @@ KINDS: tuple[str, ...] = (
     "csd_countries",
     "csd_areas",
     "iso_countries",
+    "hs_correlation",
     "entrepot",
 )
 
@@ -108,6 +109,7 @@ KIND_HEADERS: dict[str, str] = {
     "(regional groupings)",
     "iso_countries": "'ISO3166-1-Alpha-3,CLDR display name,Region Name,Sub-region Name' "
     "or 'name,alpha-3,region,sub-region'",
+    "hs_correlation": "'HS2022,HS2017,Relationship' (UNSD's HS2022toHS2017 correlation sheet)",
     "entrepot": "'commodity,sitc[,name]', 'code,level,name' or 'code,name,region,area'",
 }
 

@@ -141,3 +141,24 @@ def parse_entrepot_sitc(t: Table, p: Parsed) -> None:
         if cell(level) not in {"1", "2", "3", "4", "5"}:
             raise t.error(row, f"level {cell(level)!r} is not 1 to 5")
         p.sitc.append((code, int(cell(level)), text(t, row, name, "name"), t.place(row)))
+
+
+RELATIONSHIPS = ("1:1", "1:n", "n:1", "n:n")
+
+
+def parse_hs_correlation(t: Table, p: Parsed) -> None:
+    """UNSD's correlation of two HS editions: the newer edition's code, the older's and
+    their relationship (1:1, 1:n, n:1, n:n), the editions named by the header (HS2022,
+    HS2017)."""
+    editions = ["HS" + re.sub(r"\D", "", h) for h in t.header[:2]]
+    for row_number, row in t.rows:
+        new, old, relation = cells(row, 0, 1, 2)
+        relationship = cell(relation).lower()
+        if relationship not in RELATIONSHIPS:
+            raise t.error(
+                row_number, f"relationship {cell(relation)!r} is not 1:1, 1:n, n:1 or n:n"
+            )
+        p.correlations.append(
+            (editions[0], digits(t, row_number, new, editions[0], 6), editions[1],
+             digits(t, row_number, old, editions[1], 6), relationship)
+        )  # fmt: skip

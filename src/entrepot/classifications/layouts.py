@@ -9,6 +9,7 @@ whose test accepts the header wins.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def _exactly(*columns: str) -> Callable[[list[str]], bool]:
 def _un_header(header: list[str]) -> bool:
     named = [h for h in header if h]
     return len(named) == 2 and c.is_hs(named[0]) and c.is_sitc(named[1])
+
+
+def _hs_correlation_header(header: list[str]) -> bool:
+    named = [h.strip().lower() for h in header if h]
+    return (
+        len(named) == 3
+        and named[2] == "relationship"
+        and all(re.fullmatch(r"hs\s*\d{4}", h) for h in named[:2])
+    )
 
 
 def _iso_header(header: list[str]) -> bool:
@@ -79,6 +89,7 @@ LAYOUTS: tuple[tuple[str, Callable[[list[str]], bool], Parser], ...] = (
     ("csd_areas", _has("regcode", "desc"), pl.parse_group_names),
     ("csd_areas", _has("rcode", "ccode"), pl.parse_group_members),
     ("iso_countries", _iso_header, pl.parse_iso),
+    ("hs_correlation", _hs_correlation_header, c.parse_hs_correlation),
     ("iso_countries", _has("name", "alpha-3", "region", "sub-region"), pl.parse_iso),
     ("entrepot", _exactly("commodity", "sitc"), c.parse_entrepot_commodities),
     ("entrepot", _exactly("commodity", "sitc", "name"), c.parse_entrepot_commodities),

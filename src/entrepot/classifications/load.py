@@ -271,6 +271,10 @@ def _write(con: Any, p: Parsed, context: _Context) -> ClassificationLoad:
     if p.partners:
         partners = [r[:4] for r in _unique(list(p.partners), "partner code")]
         load = dataclasses.replace(load, rows=db.write_partners(con, partners, source))
+    if p.correlations:
+        correlated = sorted(set(p.correlations))
+        stored = db.write_hs_correlation(con, correlated, source)
+        load = dataclasses.replace(load, rows=stored)
     if p.kind == "csd_areas":
         load = _write_areas(con, p, context, load)
     if load.rows == 0 and load.memberships == 0:

@@ -34,6 +34,9 @@ class Parsed:
     area_members: list[tuple[str, str]] = field(default_factory=list)  # country, area
     group_names: dict[str, str] = field(default_factory=dict)
     group_members: list[tuple[str, str, str]] = field(default_factory=list)  # country, group
+    correlations: list[tuple[str, str, str, str, str]] = field(
+        default_factory=list
+    )  # new edition, new code, old edition, old code, relationship
 
     @property
     def hs_rows(self) -> bool:

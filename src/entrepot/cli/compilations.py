@@ -157,6 +157,15 @@ def compile_(
         console.print(
             f"  {cells:,} cells ({money(value)}) have {reason}: counted in values, not prices."
         )
+    if report.bridged:
+        cells = sum(c for c, _ in report.bridged.values())
+        value = sum(v for _, v in report.bridged.values())
+        months = sorted(report.bridged)
+        console.print(
+            f"  {cells:,} cells ({money(value)}) in {Period.from_key(months[0])} to "
+            f"{Period.from_key(months[-1])} are unmatched: a new HS edition changed their "
+            "subheading (see diagnostics)."
+        )
     if written:
         console.print(f"  Kept in {opened.path}; series and trims also in {written[0].parent}/.")
     if report.thin_nodes:
@@ -320,6 +329,12 @@ CELL_COLUMNS = ("flow", "commodity", "name", "partner", "unit")
 
 
 def _print_diagnostics(report: Diagnostics, currency: str) -> None:
+    cells, value = report.bridged
+    if cells:
+        console.print(
+            f"{cells:,} cells ({currency}{money(value)}) of {report.period} are unmatched: a new "
+            "HS edition changed their subheading, so they are not priced against the year before."
+        )
     _print_cells(
         f"Relatives trimmed in {report.period} "
         f"({report.trimmed_value_share:.3%} of the month's trade value)",

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 
 from ..schema import choice
 from .classes import classify_commodities, commodity_classes
+from .editions import not_across_change
 from .unit_values import (
     Outliers,
     flag_outliers,
@@ -73,6 +74,7 @@ def cell_relatives(
     outliers: Outliers | None = None,
     imputation: str = "class_mean",
     years: ir.Table | None = None,
+    changed: ir.Table | None = None,
 ) -> ir.Table:
     """Every elementary cell-month with a relative: matched (its own) or imputed.
 
@@ -81,10 +83,12 @@ def cell_relatives(
     cell), ``relative``, ``group`` (SITC, 3 digits), ``trimmed`` and the ``rule`` that
     trimmed it, ``imputed``. Imputed cells are never trimmed. ``years``: the cells' annual
     unit values (:func:`~entrepot.compute.unit_values.annual`), when the caller has them.
+    ``changed``: subheadings whose content changed with a new HS edition
+    (:mod:`entrepot.compute.editions`), unmatched in its first year.
     """
     imputation = choice(imputation, IMPUTATIONS, "imputation")
     rule = outliers or Outliers()
-    references = price_references(elem, keys, years)
+    references = price_references(elem, keys, years, changed)
     matched = _grouped(link_relatives(elem, references, keys), commodity_sitc, sitc)
     flagged = flag_outliers(matched, rule, ["flow", "group"]).mutate(imputed=ibis.literal(False))
     columns = ("period", *keys, *RELATIVE_COLUMNS)
@@ -108,9 +112,14 @@ def cell_relatives(
     return flagged.union(imputed.select(*columns))
 
 
-def direct_relatives(elem: ir.Table, relatives: ir.Table, keys: Sequence[str]) -> ir.Table:
+def direct_relatives(
+    elem: ir.Table, relatives: ir.Table, keys: Sequence[str], changed: ir.Table | None = None
+) -> ir.Table:
     """Cells matched with the same month a year earlier (the year-on-year diagnostic),
-    leaving out the cell-months trimmed from the levels: one decision serves both."""
+    leaving out the cell-months trimmed from the levels (one decision serves both) and
+    those compared across an HS edition change that altered them (``changed``)."""
     trimmed = relatives.filter(relatives.trimmed).select("period", *keys)
     direct = year_ago_relatives(elem, keys).anti_join(trimmed, ["period", *keys])
+    if changed is not None:
+        direct = not_across_change(direct, changed, (direct.period // 100).cast("int32"))
     return direct.mutate(trimmed=ibis.literal(False), imputed=ibis.literal(False))

@@ -32,6 +32,7 @@ import ibis.expr.types as ir
 from ..errors import InputError
 from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
 from .classes import classify_commodities, commodity_classes
+from .editions import changed_codes, not_across_change
 from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
 from .modes import annual_relatives_by_mode, direct_relatives_by_mode, link_relatives_by_mode
 from .relatives import IMPUTATIONS, cell_relatives, direct_relatives
@@ -121,6 +122,7 @@ def relatives_for(
     units: ir.Table | None = None,
     materialize: Materialize = _inert,
     dispersion: bool = True,
+    correlation: ir.Table | None = None,
 ) -> Relatives:
     """The relatives of the cells ``method`` defines, from which every breakdown is summed.
 
@@ -128,9 +130,12 @@ def relatives_for(
     and every breakdown read (the default leaves them as one expression). The cells by mode
     stay an expression: :func:`base_sums` runs them only for the breakdown by mode.
     ``dispersion`` keeps each annual cell's spread of monthly unit values, which only the
-    homogeneity diagnostic reads.
+    homogeneity diagnostic reads. ``correlation`` (the ``hs_correlation`` classification)
+    leaves the subheadings a new HS edition changed unmatched in its first year
+    (:mod:`entrepot.compute.editions`).
     """
     keys = cell_keys(method.cell_keys)
+    changed = None if correlation is None else changed_codes(correlation)
     elem = materialize("elementary", elementary(cells, keys, units))
     years = materialize("annual cells", annual(elem, keys, spread=True, dispersion=dispersion))
     relatives = materialize(
@@ -143,12 +148,16 @@ def relatives_for(
             outliers=method.outliers,
             imputation=method.imputation,
             years=years,
+            changed=changed,
         ),
     )
-    direct = materialize("direct", direct_relatives(elem, relatives, keys))
+    direct = materialize("direct", direct_relatives(elem, relatives, keys, changed))
     yearly = None
     if method.linking == "annual":
-        flagged = flag_outliers(annual_relatives(elem, keys), method.outliers)
+        links = annual_relatives(elem, keys)
+        if changed is not None:
+            links = not_across_change(links, changed, (links.period // 100).cast("int32"))
+        flagged = flag_outliers(links, method.outliers)
         yearly = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
     modes = None if "mode" in keys else elementary(cells, (*keys, "mode"), units)
     return Relatives(keys, elem, years, relatives, direct, yearly, modes)

@@ -26,6 +26,7 @@ import ibis
 import ibis.expr.types as ir
 
 from ..schema import NOT_STATED, choice
+from .editions import not_across_change
 
 ELEMENTARY_KEY: tuple[str, ...] = ("flow", "commodity", "partner", "unit")
 EXTRA_CELL_KEYS: tuple[str, ...] = ("mode", "origin", "consignment")
@@ -136,15 +137,22 @@ def annual(
 
 
 def price_references(
-    elem: ir.Table, keys: Sequence[str], years: ir.Table | None = None
+    elem: ir.Table,
+    keys: Sequence[str],
+    years: ir.Table | None = None,
+    changed: ir.Table | None = None,
 ) -> ir.Table:
     """Each cell's price reference ``p0`` and base weight ``v0`` for each ``year`` it serves:
     the previous year's unit value and value, and for the first year its own. ``years``:
-    :func:`annual` of ``elem``, when the caller has it already."""
+    :func:`annual` of ``elem``, when the caller has it already. ``changed``
+    (:func:`~entrepot.compute.editions.changed_codes`): subheadings that serve no reference
+    into the first year of a new HS edition."""
     years = annual(elem, keys) if years is None else years
     serves_next = years.select(
         *keys, year=(years.year + 1).cast("int32"), v0=years.value, p0=years.unit_value
     )
+    if changed is not None:
+        serves_next = not_across_change(serves_next, changed, serves_next.year)
     own_first = years.filter(years.year == years.year.min()).select(
         *keys, year=years.year.cast("int32"), v0=years.value, p0=years.unit_value
     )

@@ -187,6 +187,15 @@ def write_partners(
     return _replace(con, "partners", source, ("code", "name", "region", "area"), rows)
 
 
+def write_hs_correlation(
+    con: Connection, rows: Sequence[tuple[str, str, str, str, str]], source: str
+) -> int:
+    """Store ``(new_edition, new_code, old_edition, old_code, relationship)`` rows from
+    ``source`` (replacing what it wrote before); the rows stored."""
+    columns = ("new_edition", "new_code", "old_edition", "old_code", "relationship")
+    return _replace(con, "hs_correlation", source, columns, rows)
+
+
 def name_areas(con: Connection, names: Mapping[str, str], source: str) -> int:
     """Replace stored area codes by their ``names``; the partners renamed."""
     with _writing("partners", source):

@@ -152,6 +152,14 @@ MIGRATIONS: list[list[Step]] = [
         """CREATE TABLE load_rates (
             load_id BIGINT, period INTEGER, currency VARCHAR, rate DOUBLE)""",
     ],
+    # 12: the correlation of two HS editions (UNSD's tables): which codes kept their
+    # content across the change, and which were split or merged.
+    [
+        """CREATE TABLE hs_correlation (
+            new_edition VARCHAR, new_code VARCHAR, old_edition VARCHAR, old_code VARCHAR,
+            relationship VARCHAR, source VARCHAR,
+            PRIMARY KEY (new_edition, new_code, old_edition, old_code))""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,79 @@
+"""An HS edition change: a subheading whose content changed (UNSD's correlation says n:1)
+is never priced across the change, one that kept its content (1:1) is.
+
+Two items exported to the USA every month of 2021 and 2022, each 10 units a month: A
+(HS 010121, 1:1) at 10 a unit in 2021 and 11 in 2022 (+10%); B (HS 854231, which HS2022
+widened) at 10 and then 30, as new goods under the old number. Priced across the change,
+B would make the index jump; with the correlation loaded, B is new in 2022 (no other cell
+of its SITC group to lend a class mean, so it is left out) and the 2022 price index is
+A's: 110, +10.0% on 2021, month after month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from entrepot import compile_store, duckdb_backend, ingest_files, load_classifications
+from entrepot.store import Store
+from entrepot.store import compilations as stored
+
+
+def write_store(tmp_path: Path, correlation: bool) -> Store:
+    (tmp_path / "commodities.csv").write_text("commodity,sitc\n01012100,00151\n85423100,77641\n")
+    (tmp_path / "sitc.csv").write_text(
+        "code,level,name\n0,1,Food\n00,2,Live animals\n001,3,Live animals\n"
+        "7,1,Machinery\n77,2,Electrical machinery\n776,3,Valves and tubes\n"
+    )
+    (tmp_path / "partners.csv").write_text(
+        "code,name,region,area\nUSA,United States,North America,\n"
+    )
+    files = [tmp_path / n for n in ("commodities.csv", "sitc.csv", "partners.csv")]
+    if correlation:
+        (tmp_path / "hs2022-hs2017.csv").write_text(
+            "HS2022,HS2017,Relationship\n010121,010121,1:1\n854231,854231,n:1\n854231,854232,n:1\n"
+        )
+        files.append(tmp_path / "hs2022-hs2017.csv")
+    lines = ["period,flow,commodity,partner,value,quantity,unit"]
+    for year, (a, b) in ((2021, (100, 100)), (2022, (110, 300))):
+        for month in range(1, 13):
+            lines.append(f"{year}-{month:02d},domestic_exports,01012100,USA,{a},10,NO.")
+            lines.append(f"{year}-{month:02d},domestic_exports,85423100,USA,{b},10,NO.")
+    (tmp_path / "records.csv").write_text("\n".join(lines) + "\n")
+    store = Store(tmp_path / "store.duckdb")
+    load_classifications(store, files)
+    ingest_files(store, [tmp_path / "records.csv"])
+    return store
+
+
+def price_2022(store: Store) -> tuple[list[float], list[float], object]:
+    report = compile_store(store, duckdb_backend(store), reference_year=2021)
+    series = stored.series_of(store, report.compile_id, "domestic_exports", "total")
+    in_2022 = series[series.period // 100 == 2022]
+    return in_2022.price_index.tolist(), in_2022.price_yoy_pct.tolist(), report
+
+
+def test_a_changed_subheading_is_not_a_price_change(tmp_path: Path) -> None:
+    with write_store(tmp_path, correlation=True) as store:
+        levels, rates, report = price_2022(store)
+    assert levels == pytest.approx([110.0] * 12, rel=1e-12)
+    assert rates == pytest.approx([10.0] * 12, rel=1e-12)
+    assert report.bridged == {202200 + m: (1, 300.0) for m in range(1, 13)}
+
+
+def test_without_the_correlation_the_change_reads_as_price(tmp_path: Path) -> None:
+    with write_store(tmp_path, correlation=False) as store:
+        levels, _, report = price_2022(store)
+    # Fisher of +10% and +200% with equal base weights and values 110 and 300.
+    assert levels[0] > 150 and report.bridged == {}
+
+
+def test_diagnostics_report_the_bridged_value(tmp_path: Path) -> None:
+    from entrepot.analysis.compilations import diagnostics
+    from entrepot.periods import Period
+
+    with write_store(tmp_path, correlation=True) as store:
+        price_2022(store)
+        assert diagnostics(store, Period(2022, 3)).bridged == (1, 300.0)
+        assert diagnostics(store, Period(2021, 3)).bridged == (0, 0.0)
