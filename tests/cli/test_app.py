@@ -152,6 +152,10 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
     },
     "history": {},
     "export cells": {},
+    **{
+        f"export {table}": {"--format": "csv", "--compilation": "(the latest)"}
+        for table in ("series", "trims", "homogeneity")
+    },
     "export headline": {
         "--format": "sdmx-csv",
         "--reporter": "HKG",

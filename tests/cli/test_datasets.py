@@ -280,3 +280,31 @@ def test_export_headline(compiled_store: Path, tmp_path: Path) -> None:
         error_of("--store", compiled_store, "export", "headline", "--out", out, "--format", "xml")
         == "error: Unknown format 'xml'; choose one of sdmx-csv, csv, parquet."
     )
+
+
+def test_export_compiled_tables(compiled_store: Path, tmp_path: Path) -> None:
+    from entrepot.store import Store
+    from entrepot.store import compilations as stored
+
+    out = tmp_path / "series.parquet"
+    printed = ok("--store", compiled_store, "export", "series", "--out", out, "--format", "parquet")
+    long = pd.read_parquet(out)
+    with Store(compiled_store, read_only=True) as store:
+        cid = stored.latest_compilation(store)
+        wide = stored.compiled_table(store, cid, "series")
+    assert f"rows of compilation {cid}'s series to {out}." in " ".join(printed.stdout.split())
+    assert list(long.columns) == [
+        "compile_id", "measure", "breakdown", "key", "label", "period", "variable", "value",
+    ]  # fmt: skip
+    # One number per row, each the compiled one.
+    row = wide[(wide.measure == "imports") & (wide.breakdown == "total")].iloc[-1]
+    month = f"{int(row.period) // 100}-{int(row.period) % 100:02d}"
+    found = long[(long.measure == "imports") & (long.breakdown == "total")
+                 & (long.period == month) & (long.variable == "price_index")]  # fmt: skip
+    assert found.value.tolist() == [row.price_index]
+    assert len(long) == int(
+        wide.drop(columns=["measure", "breakdown", "key", "label", "period"]).notna().sum().sum()
+    )
+    trims = tmp_path / "trims.csv"
+    ok("--store", compiled_store, "export", "trims", "--out", trims)
+    assert list(pd.read_csv(trims, nrows=0).columns)[:3] == ["compile_id", "period", "flow"]

@@ -92,3 +92,66 @@ def headline(
     partial.write_bytes(encoded(frame, fmt))
     partial.replace(out)
     console.print(f"Wrote {len(frame):,} rows of the headline series to {out}.")
+
+
+def _export_compiled(
+    name: str, out: Path, fmt: str, compile_id: int | None, store: Path | None
+) -> None:
+    """Write one of a compilation's tables, tidy, as CSV or Parquet."""
+    from ..errors import InputError
+    from ..periods import Period
+    from ..store import compilations as stored
+    from ..tables import encoded
+
+    if fmt.lower() not in ("csv", "parquet"):
+        raise InputError(f"Unknown format {fmt!r}; choose one of csv, parquet.")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory: name a file.")
+    with open_store(store, read_only=True) as opened:
+        cid = stored.latest_compilation(opened) if compile_id is None else compile_id
+        frame = stored.compiled_table(opened, cid, name)
+    if name == "series":  # one number per row: what R's tidyverse and pandas' melt expect
+        ids = ["measure", "breakdown", "key", "label", "period"]
+        numbers = [c for c in frame.columns if c not in ids]
+        frame = frame.rename(columns={"value": "value_"}).melt(
+            id_vars=ids, var_name="variable", value_name="value"
+        )
+        frame["variable"] = frame.variable.replace({"value_": "value"})
+        frame = frame.dropna(subset=["value"]).sort_values([*ids, "variable"], kind="stable")
+        frame["value"] = frame.value.astype(float)
+        assert set(frame.variable) <= set(numbers)
+    if "period" in frame.columns:
+        frame["period"] = [str(Period.from_key(int(p))) for p in frame.period]
+    frame.insert(0, "compile_id", cid)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(encoded(frame.reset_index(drop=True), fmt.lower()))
+    partial.replace(out)
+    console.print(f"Wrote {len(frame):,} rows of compilation {cid}'s {name} to {out}.")
+
+
+_TABLE_HELP = {
+    "series": "Every compiled series of a compilation, tidy long: one number per row "
+    "(measure, breakdown, key, label, period, variable, value).",
+    "trims": "The relatives a compilation trimmed as outliers, with the rule and weights.",
+    "homogeneity": "The least homogeneous cells of each year (their monthly unit values' CV).",
+}
+
+
+def _compiled_command(name: str) -> None:
+    def command(
+        out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+        fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+        compile_id: Annotated[
+            int | None,
+            typer.Option("--compilation", help="The compilation.", show_default="the latest"),
+        ] = None,
+        store: StoreOption = None,
+    ) -> None:
+        _export_compiled(name, out, fmt, compile_id, store)
+
+    command.__doc__ = _TABLE_HELP[name]
+    export_app.command(name)(friendly(command))
+
+
+for _name in _TABLE_HELP:
+    _compiled_command(_name)

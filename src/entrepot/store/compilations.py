@@ -210,3 +210,20 @@ def traded_value(store: Store, period: int | None = None) -> float:
     return float(
         store.scalar("SELECT coalesce(sum(value), 0) FROM cells WHERE period = ?", [period])
     )
+
+
+COMPILED_TABLES: dict[str, str] = {
+    "series": "index_series",
+    "trims": "index_trims",
+    "homogeneity": "cell_homogeneity",
+}
+"""The tables a compilation writes, by the name ``entrepot export`` gives them."""
+
+
+def compiled_table(store: Store, compile_id: int, name: str) -> pd.DataFrame:
+    """Every row of one of a compilation's :data:`COMPILED_TABLES`, without its id."""
+    table = COMPILED_TABLES[name]
+    return store.frame(
+        f"SELECT * EXCLUDE (compile_id) FROM {table} WHERE compile_id = ? ORDER BY ALL",
+        [compile_id],
+    )
