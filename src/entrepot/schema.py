@@ -95,7 +95,12 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("period", True, "month, YYYY-MM"),
     Field("flow", True, "imports, domestic_exports or re_exports"),
-    Field("commodity", True, "8-digit HKHS or 6-digit HS code, with leading zeros"),
+    Field(
+        "commodity",
+        True,
+        "8-digit HKHS or 6-digit HS code (10 or 12 digits: a national tariff line), with "
+        "leading zeros",
+    ),
     Field("partner", True, "destination for exports, origin for imports (country code)"),
     Field("consignment", False, "country of consignment, for imports"),
     Field("origin", False, "country of origin, for re-exports"),

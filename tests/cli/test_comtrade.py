@@ -156,3 +156,15 @@ def test_a_month_without_a_rate_stores_nothing(tmp_path: Path) -> None:
         "--store", store, "ingest", FILES / "plus-monthly.csv", "--currency", "US$",
         "--rates", rates,
     ) == f"error: {rates}, line 2, field rate: expected a number."  # fmt: skip
+
+
+def test_tariff_lines(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    partial("--store", store, "ingest", FILES / "tariff-line.csv")
+    # National tariff lines (10 digits) are leaves; TOTAL is not.
+    assert cells(store) == [
+        (202506, "imports", "8471300100", "JPN", None, None, "NO.", 60000.0, 40.0),
+        (202506, "imports", "8517130000", "CHN", None, None, "NO.", 500000.0, 1000.0),
+    ]
+    assert "aggregate commodity row (not a leaf)" in rejects(store)[4]
+    assert list(rejects(store)) == [4]

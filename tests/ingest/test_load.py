@@ -267,10 +267,15 @@ def test_map_to_unknown_field_or_column(store: Store) -> None:
 
 
 def test_unknown_file_type(store: Store, tmp_path: Path) -> None:
-    odd = tmp_path / "records.json"
-    odd.write_text("{}")
-    with pytest.raises(SourceError, match=r"unknown file type '\.json'"):
+    odd = tmp_path / "records.xml"
+    odd.write_text("<records/>")
+    with pytest.raises(SourceError, match=r"unknown file type '\.xml'"):
         ingest(store, [odd])
+    # JSON is read from UN Comtrade only.
+    other = tmp_path / "records.json"
+    other.write_text("{}")
+    with pytest.raises(SourceError, match=r"records\.json: not a UN Comtrade JSON file"):
+        ingest(store, [other])
 
 
 def test_rejects_stay_with_their_load(store: Store, tmp_path: Path) -> None:

@@ -324,8 +324,12 @@ def rules(numbers: NumberFormat, periods: PeriodRange) -> tuple[Rule, ...]:
         Rule(
             "malformed_commodity",
             "commodity",
-            f"{_given('commodity')} AND NOT regexp_full_match(trim(commodity), '\\d{{6}}|\\d{{8}}')",
-            _lit("is not a commodity code: expected 8 digits (HKHS) or 6 digits (HS), as text"),
+            f"{_given('commodity')} AND NOT regexp_full_match(trim(commodity), "
+            "'\\d{6}|\\d{8}|\\d{10}|\\d{12}')",
+            _lit(
+                "is not a commodity code: expected 8 digits (HKHS) or 6 digits (HS), as text "
+                "(10 or 12 for a national tariff line)"
+            ),
         ),
         *(
             Rule(

@@ -1,7 +1,8 @@
 """UN Comtrade files as a source: the API's and the bulk downloads' layouts, read into
 entrepot's fields.
 
-Recognised layouts (by their header, CSV or JSON):
+Recognised layouts (by their header, CSV or JSON), final and tariff-line data alike (a
+national tariff line is a code of 10 or 12 digits):
 
 * **plus** (the current API and bulk files): ``reporterCode``, ``partnerCode``,
   ``partner2Code``, ``flowCode``, ``cmdCode``, ``customsCode``, ``motCode``,
