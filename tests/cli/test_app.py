@@ -150,6 +150,12 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
         "--out": "(the terminal)",
         "--backend": "duckdb",
     },
+    "bridge": {
+        "--flow": "total_exports",
+        "--format": "table",
+        "--out": "(the terminal)",
+        "--backend": "duckdb",
+    },
     "history": {},
     "export cells": {},
     **{

@@ -77,3 +77,70 @@ def test_diagnostics_report_the_bridged_value(tmp_path: Path) -> None:
         price_2022(store)
         assert diagnostics(store, Period(2022, 3)).bridged == (1, 300.0)
         assert diagnostics(store, Period(2021, 3)).bridged == (0, 0.0)
+
+
+def test_a_series_bridged_across_the_change(tmp_path: Path) -> None:
+    from entrepot.analysis.bridge import bridged
+
+    with write_store(tmp_path, correlation=True) as store:
+        backend = duckdb_backend(store)
+        same = bridged(backend, "010121", "domestic_exports")
+        assert (same.status, same.old_codes, same.shared_with) == ("mapped", ("010121",), ())
+        assert same.frame.value.tolist() == [100.0] * 12 + [110.0] * 12
+        assert same.frame.edition.tolist() == ["HS2017"] * 12 + ["HS2022"] * 12
+        # 854231 took in HS2017's 854231 and 854232 whole: mapped, the old codes summed.
+        merged = bridged(backend, "854231", "domestic_exports")
+        assert (merged.status, merged.old_codes) == ("mapped", ("854231", "854232"))
+        assert merged.frame.value.tolist() == [100.0] * 12 + [300.0] * 12
+        assert set(merged.frame.status) == {"mapped", "own"}
+
+
+def test_a_split_subheading_is_flagged(tmp_path: Path) -> None:
+    from entrepot.analysis.bridge import bridged
+
+    with write_store(tmp_path, correlation=True) as store:
+        # HS2017's 854231 also feeds HS2022's 854239: its goods are shared out.
+        store.con.execute(
+            "INSERT INTO hs_correlation VALUES "
+            "('HS2022', '854239', 'HS2017', '854231', 'n:n', 'test')"
+        )
+        split = bridged(duckdb_backend(store), "854231", "domestic_exports")
+    assert (split.status, split.shared_with) == ("split", ("854239",))
+    before = split.frame[split.frame.edition == "HS2017"]
+    assert set(before.status) == {"split"} and before.value.tolist() == [100.0] * 12
+
+
+def test_bridge_on_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from entrepot.cli import app
+
+    write_store(tmp_path, correlation=True).close()
+    result = CliRunner().invoke(
+        app,
+        [
+            "--store",
+            str(tmp_path / "store.duckdb"),
+            "bridge",
+            "--commodity",
+            "854231",
+            "--flow",
+            "domestic_exports",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["status"], data["old_codes"], data["first_year"]) == (
+        "mapped", ["854231", "854232"], 2022,
+    )  # fmt: skip
+    assert data["months"][0] == {
+        "period": "2021-01", "edition": "HS2017", "codes": "854231", "value": 100.0,
+        "status": "mapped",
+    }  # fmt: skip
+    bad = CliRunner().invoke(
+        app, ["--store", str(tmp_path / "store.duckdb"), "bridge", "--commodity", "8542"]
+    )
+    assert bad.exit_code == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 # Importing the command modules registers their commands on ``app``.
 from . import (
+    bridge,
     claims,
     classifications,
     compilations,
@@ -30,6 +31,7 @@ from .app import app
 
 __all__ = [
     "app",
+    "bridge",
     "claims",
     "classifications",
     "compilations",
