@@ -168,3 +168,18 @@ def test_tariff_lines(tmp_path: Path) -> None:
     ]
     assert "aggregate commodity row (not a leaf)" in rejects(store)[4]
     assert list(rejects(store)) == [4]
+
+
+def test_editions_from_the_source_or_the_option(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    partial("--store", store, "ingest", FILES / "plus-monthly.csv")  # classificationCode H6
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT period, edition FROM period_editions ORDER BY 1").fetchall() == [
+            (202501, "HS2022"), (202502, "HS2022"),
+        ]  # fmt: skip
+    other = tmp_path / "ind.duckdb"
+    partial("--store", other, "ingest", FILES / "classic-monthly.csv", "--hs-edition", "hs2017")
+    with duckdb.connect(str(other), read_only=True) as con:
+        assert con.execute("SELECT period, edition FROM period_editions").fetchall() == [
+            (202503, "HS2017"),
+        ]

@@ -144,3 +144,23 @@ def test_bridge_on_the_command_line(tmp_path: Path) -> None:
         app, ["--store", str(tmp_path / "store.duckdb"), "bridge", "--commodity", "8542"]
     )
     assert bad.exit_code == 1
+
+
+def test_records_still_in_the_old_edition_change_nothing(tmp_path: Path) -> None:
+    # A reporter that kept HS2017 through 2022: its 2022 records are the old codes' goods,
+    # so B's 2022 unit value is a price (the correlation has nothing to bridge).
+    with write_store(tmp_path, correlation=True) as store:
+        store.con.execute("UPDATE period_editions SET edition = 'HS2017'")
+        levels, _, report = price_2022(store)
+        editions = dict(store.con.execute("SELECT period, edition FROM period_editions").fetchall())
+    assert report.bridged == {} and levels[0] > 150
+    assert set(editions.values()) == {"HS2017"} and len(editions) == 24
+
+
+def test_each_month_keeps_its_edition(tmp_path: Path) -> None:
+    with write_store(tmp_path, correlation=True) as store:
+        editions = dict(store.con.execute("SELECT period, edition FROM period_editions").fetchall())
+    assert {p: e for p, e in editions.items() if p in (202112, 202201)} == {
+        202112: "HS2017",
+        202201: "HS2022",
+    }

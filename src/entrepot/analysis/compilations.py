@@ -210,10 +210,13 @@ def compile_series(
     units = None
     if backend.has("commodities"):
         units = backend.table("commodities").select("commodity", "unit")
-    correlation = None
+    correlation = editions = None
     if backend.has("hs_correlation"):
         correlated = backend.table("hs_correlation")
         correlation = correlated if backend.execute(correlated.count()) else None
+    if correlation is not None and backend.has("period_editions"):
+        recorded = backend.table("period_editions")
+        editions = recorded if backend.execute(recorded.count()) else None
     made: list[str] = []
 
     def materialize(name: str, expr: ir.Table) -> ir.Table:
@@ -236,9 +239,10 @@ def compile_series(
             units=units,
             materialize=materialize,
             correlation=correlation,
+            editions=editions,
         )
         big = list(made)
-        bridged = _bridged(backend, relatives.elementary, correlation)
+        bridged = _bridged(backend, relatives.elementary, correlation, editions)
         step("homogeneity")
         homog = backend.execute(homogeneity(relatives.years, relatives.keys, keep=HOMOGENEITY_KEPT))
         # The sums read the relatives, not the cells: free their memory before the cells
@@ -267,11 +271,14 @@ def compile_series(
     return Compiled(frames, trimmed, homog, missing, bridged)
 
 
-def _bridged(backend: Backend, elem: ir.Table, correlation: ir.Table | None) -> pd.DataFrame:
+def _bridged(
+    backend: Backend, elem: ir.Table, correlation: ir.Table | None, editions: ir.Table | None
+) -> pd.DataFrame:
     """The elementary cells a new HS edition changed, in its first year, by month."""
     if correlation is None:
         return pd.DataFrame({"period": [], "cells": [], "value": []})
-    hit = across_change(elem, changed_codes(correlation), (elem.period // 100).cast("int32"))
+    changed = changed_codes(correlation, editions)
+    hit = across_change(elem, changed, (elem.period // 100).cast("int32"))
     return backend.execute(
         hit.group_by("period")
         .aggregate(cells=hit.count(), value=hit.value.sum())

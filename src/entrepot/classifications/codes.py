@@ -131,6 +131,16 @@ _HS_YEAR = re.compile(r"(?<![A-Za-z])(?i:hs)[\s_-]*(\d{4}|\d{2})(?!\d)")
 _COMTRADE = re.compile(r"(?:^|[^A-Za-z]|classification)H([0-6])(?!\d)")
 
 
+def edition_in_force(year: int) -> str:
+    """The HS edition in force in ``year`` (the latest that came in by then).
+
+    >>> edition_in_force(2021), edition_in_force(2022), edition_in_force(2026)
+    ('HS2017', 'HS2022', 'HS2022')
+    """
+    started = [e for e in HS_EDITIONS if int(e[2:]) <= year]
+    return started[-1] if started else HS_EDITIONS[0]
+
+
 def hs_edition(*texts: str | None) -> str | None:
     """The HS edition the first of ``texts`` to name one names, else None.
 

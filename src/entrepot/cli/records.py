@@ -149,6 +149,13 @@ def ingest(
             show_default="the store's, HK$ for a new one",
         ),
     ] = None,
+    hs_edition: Annotated[
+        str | None,
+        typer.Option(
+            help="The HS edition of the records' codes (e.g. HS2017), kept for each month.",
+            show_default="UN Comtrade's classificationCode, else the edition in force each month",
+        ),
+    ] = None,
     rates: Annotated[
         Path | None,
         typer.Option(
@@ -216,6 +223,9 @@ def ingest(
             )
         if reporters:
             opened.set_reporter(reporters[0])
+        named = sorted({e for p in comtrade_files for e in comtrade.editions(p)})
+        if hs_edition is None and len(named) == 1:
+            hs_edition = named[0]
         money_in = opened.currency
         tasks: dict[Path, Any] = {}
         detected: dict[str, str] = {}
@@ -257,6 +267,7 @@ def ingest(
             sheet=sheet,
             header_row=header_row,
             rates=converted,
+            hs_edition=hs_edition.upper() if hs_edition else None,
         )
         delivery = None
         if to is not None and report.rows_stored:

@@ -16,11 +16,21 @@ import ibis
 import ibis.expr.types as ir
 
 
-def changed_codes(correlation: ir.Table) -> ir.Table:
+def changed_codes(correlation: ir.Table, editions: ir.Table | None = None) -> ir.Table:
     """``(year, hs6)``: each subheading, in either edition's code, whose content changed,
-    with the first year of the newer edition (HS2022: 2022)."""
+    with the first year of the newer edition: the first year whose records are in it
+    (``editions``: period, edition, as loads recorded them), or, when no edition was
+    recorded, the edition's own year (HS2022: 2022). Records that never reach the newer
+    edition change nothing."""
     changed = correlation.filter(correlation.relationship != "1:1")
-    year = changed.new_edition.re_extract(r"(\d{4})", 1).cast("int32")
+    if editions is None:
+        year = changed.new_edition.re_extract(r"(\d{4})", 1).cast("int32")
+    else:
+        starts = editions.group_by("edition").aggregate(
+            _start=(editions.period.min() // 100).cast("int32")
+        )
+        changed = changed.inner_join(starts, changed.new_edition == starts.edition)
+        year = changed._start
     new = changed.select(year=year, hs6=changed.new_code)
     old = changed.select(year=year, hs6=changed.old_code)
     return ibis.union(new, old, distinct=True)

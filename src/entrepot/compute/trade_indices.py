@@ -123,6 +123,7 @@ def relatives_for(
     materialize: Materialize = _inert,
     dispersion: bool = True,
     correlation: ir.Table | None = None,
+    editions: ir.Table | None = None,
 ) -> Relatives:
     """The relatives of the cells ``method`` defines, from which every breakdown is summed.
 
@@ -132,10 +133,11 @@ def relatives_for(
     ``dispersion`` keeps each annual cell's spread of monthly unit values, which only the
     homogeneity diagnostic reads. ``correlation`` (the ``hs_correlation`` classification)
     leaves the subheadings a new HS edition changed unmatched in its first year
-    (:mod:`entrepot.compute.editions`).
+    (:mod:`entrepot.compute.editions`); ``editions`` (period, edition), when loads recorded
+    them, says when the records changed edition.
     """
     keys = cell_keys(method.cell_keys)
-    changed = None if correlation is None else changed_codes(correlation)
+    changed = None if correlation is None else changed_codes(correlation, editions)
     elem = materialize("elementary", elementary(cells, keys, units))
     years = materialize("annual cells", annual(elem, keys, spread=True, dispersion=dispersion))
     relatives = materialize(

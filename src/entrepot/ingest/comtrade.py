@@ -67,6 +67,7 @@ PLUS: dict[str, str] = {
     "unit": "qtyUnitCode", "quantity": "qty", "net_weight": "netWgt", "value": "primaryValue",
     "cif": "cifvalue", "fob": "fobvalue", "year": "refYear", "month": "refMonth",
     "period": "period", "leaf": "isLeaf", "level": "aggrLevel",
+    "classification": "classificationCode",
 }  # fmt: skip
 CLASSIC: dict[str, str] = {
     "reporter": "Reporter Code", "partner": "Partner Code", "partner2": "2nd Partner Code",
@@ -75,6 +76,7 @@ CLASSIC: dict[str, str] = {
     "net_weight": "Netweight (kg)", "value": "Trade Value (US$)",
     "cif": "CIF Trade Value (US$)", "fob": "FOB Trade Value (US$)", "year": "Year",
     "period": "Period", "leaf": "Is Leaf Code", "level": "Aggregate Level",
+    "classification": "Classification",
 }  # fmt: skip
 LAYOUTS = {"plus": PLUS, "classic": CLASSIC}
 _NEEDED = ("reporter", "partner", "flow", "commodity", "value")
@@ -241,6 +243,17 @@ def reporters(path: Path) -> list[str]:
         return []
     codes = read_frame(path, layout).reporter.dropna().unique()
     return sorted({areas().get(str(c), str(c)) for c in codes})
+
+
+def editions(path: Path) -> list[str]:
+    """The HS editions a Comtrade file's classification codes name (H5: HS2017, H6: HS2022)."""
+    from ..classifications.codes import hs_edition
+
+    layout = sniff(path)
+    if layout is None:
+        return []
+    codes = read_frame(path, layout).classification.dropna().unique()
+    return sorted({e for c in codes if (e := hs_edition(str(c)))})
 
 
 def comtrade_batches(path: Path, layout: str) -> Iterator[pa.RecordBatch]:

@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..backends import engine_errors
+from ..classifications.codes import HS_EDITIONS, edition_in_force
 from ..errors import InputError, StoreError
 from ..periods import Period
 from ..schema import FIELD_NAMES, LINE
@@ -107,6 +108,7 @@ def ingest(
     sheet: str | None = None,
     header_row: int | None = None,
     rates: Rates | None = None,
+    hs_edition: str | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` as one transaction and return what happened.
 
@@ -118,8 +120,12 @@ def ingest(
     1990-01 to next month, as of the load). ``delimiter``, ``encoding``, ``sheet`` and
     ``header_row`` say how to read CSV and Excel files (see :func:`.readers.open_source`).
     ``rates`` converts values written in another currency into the store's, month by
-    month; a month without a rate stores nothing.
+    month; a month without a rate stores nothing. ``hs_edition``: the HS edition of the
+    records' codes, recorded for each month stored (default: the edition in force that
+    month).
     """
+    if hs_edition is not None and hs_edition not in HS_EDITIONS:
+        raise InputError(f"--hs-edition {hs_edition!r}: one of {', '.join(HS_EDITIONS)}.")
     if mode not in LOAD_MODES:
         raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
     if not 0 <= max_shrink <= 1:
@@ -172,6 +178,12 @@ def ingest(
             step(f"writing {report.rows_stored:,} rows")
             with store.transaction():
                 _commit(con, report, strict, mode, files)
+                if report.load_id is not None and report.rows_stored:
+                    loads.record_editions(
+                        con,
+                        report.load_id,
+                        {p: hs_edition or edition_in_force(p // 100) for p in _months(con)},
+                    )
                 if rates is not None and report.load_id is not None:
                     used = _months(con)
                     loads.record_rates(

@@ -439,3 +439,19 @@ def rates_of(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[int, st
             [load_id],
         ).fetchall()
     ]
+
+
+def record_editions(con: duckdb.DuckDBPyConnection, load_id: int, editions: dict[int, str]) -> None:
+    """Keep the HS edition of each month a load stored (the latest load of a month wins)."""
+    con.executemany(
+        "INSERT OR REPLACE INTO period_editions VALUES (?, ?, ?)",
+        [(period, edition, load_id) for period, edition in sorted(editions.items())],
+    )
+
+
+def edition_start(con: duckdb.DuckDBPyConnection, edition: str) -> int | None:
+    """The first month (YYYYMM) whose records are in ``edition``, or None."""
+    row = con.execute(
+        "SELECT min(period) FROM period_editions WHERE edition = ?", [edition]
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None

@@ -160,6 +160,11 @@ MIGRATIONS: list[list[Step]] = [
             relationship VARCHAR, source VARCHAR,
             PRIMARY KEY (new_edition, new_code, old_edition, old_code))""",
     ],
+    # 13: the HS edition the records of each month are in (from the load that stored them).
+    [
+        """CREATE TABLE period_editions (
+            period INTEGER PRIMARY KEY, edition VARCHAR NOT NULL, load_id BIGINT)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
