@@ -183,3 +183,11 @@ def test_editions_from_the_source_or_the_option(tmp_path: Path) -> None:
         assert con.execute("SELECT period, edition FROM period_editions").fetchall() == [
             (202503, "HS2017"),
         ]
+
+
+def test_another_customs_procedure_when_asked(tmp_path: Path) -> None:
+    store = tmp_path / "hkg.duckdb"
+    partial("--store", store, "ingest", FILES / "plus-api.json", "--customs", "C01")
+    # Only the C01 import row; the C00 rows are left out, naming the procedure kept.
+    assert [c[:4] for c in cells(store)] == [(202512, "imports", "851713", "CHN")]
+    assert rejects(store)[1] == {"customs procedure not C01"}

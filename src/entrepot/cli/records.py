@@ -149,6 +149,9 @@ def ingest(
             show_default="the store's, HK$ for a new one",
         ),
     ] = None,
+    customs: Annotated[
+        str, typer.Option(help="UN Comtrade files: the customs procedure to keep (C00: all).")
+    ] = "C00",
     hs_edition: Annotated[
         str | None,
         typer.Option(
@@ -268,6 +271,7 @@ def ingest(
             header_row=header_row,
             rates=converted,
             hs_edition=hs_edition.upper() if hs_edition else None,
+            customs=customs,
         )
         delivery = None
         if to is not None and report.rows_stored:

@@ -25,7 +25,8 @@ the reason, so the load's counts always add up):
   are parts of M, left out when the file has M rows, else imports.
 * **Commodities**: only leaf rows (``isLeaf`` 1, or the file's deepest ``aggrLevel``); the
   aggregates (TOTAL, chapters, headings above the leaves) are left out.
-* **Customs procedure**: C00 (all procedures) only; other codes are left out.
+* **Customs procedure**: C00 (all procedures) only, unless another is asked for
+  (``ingest --customs C01``); other codes are left out.
 * **Mode of transport**: 0 (all modes) when the file has no other; otherwise only the
   modes (1000 air; 2000, 2100 sea; 2200 inland waterway: river; 3000–3200 land; others:
   other).
@@ -60,6 +61,8 @@ AREAS_VERSION = 1
 """The version of the shipped table of Comtrade's area codes."""
 
 CURRENCY = "US$"
+DEFAULT_CUSTOMS = "C00"
+"""Comtrade's customs procedure code for all procedures together."""
 
 PLUS: dict[str, str] = {
     "reporter": "reporterCode", "partner": "partnerCode", "partner2": "partner2Code",
@@ -159,9 +162,9 @@ def read_frame(path: Path, layout: str) -> pd.DataFrame:
     return out
 
 
-def rows(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
+def rows(frame: pd.DataFrame, layout: str, customs: str = DEFAULT_CUSTOMS) -> pd.DataFrame:
     """entrepot's fields of every Comtrade record, with ``_problem`` saying why a record is
-    not stored (see the module's rules)."""
+    not stored (see the module's rules); ``customs``: the customs procedure kept."""
     flow = frame.flow.str.upper()
     if layout == "classic":
         flow = flow.map(lambda f: CLASSIC_FLOWS.get(f, f))
@@ -185,8 +188,11 @@ def rows(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
     leave_out(
         ~leaf | (frame.commodity.str.upper() == "TOTAL"), "aggregate commodity row (not a leaf)"
     )
-    customs = frame.customs.fillna("")
-    leave_out((customs != "") & (customs.str.upper() != "C00"), "customs procedure not C00")
+    procedure = frame.customs.fillna("")
+    wanted = customs.strip().upper()
+    leave_out(
+        (procedure != "") & (procedure.str.upper() != wanted), f"customs procedure not {wanted}"
+    )
     mode = frame["mode"].fillna("")
     if (mode.isin(["", "0"])).all():
         modes = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -256,9 +262,11 @@ def editions(path: Path) -> list[str]:
     return sorted({e for c in codes if (e := hs_edition(str(c)))})
 
 
-def comtrade_batches(path: Path, layout: str) -> Iterator[pa.RecordBatch]:
+def comtrade_batches(
+    path: Path, layout: str, customs: str = DEFAULT_CUSTOMS
+) -> Iterator[pa.RecordBatch]:
     """The file's records as batches of :data:`BATCH_SCHEMA` (all text, as readers give)."""
-    table = rows(read_frame(path, layout), layout)
+    table = rows(read_frame(path, layout), layout, customs)
     for start in range(0, max(len(table), 1), BATCH_ROWS):
         part = table.iloc[start : start + BATCH_ROWS]
         columns = {

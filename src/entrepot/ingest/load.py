@@ -109,6 +109,7 @@ def ingest(
     header_row: int | None = None,
     rates: Rates | None = None,
     hs_edition: str | None = None,
+    customs: str = "C00",
 ) -> LoadReport:
     """Load ``paths`` into ``store`` as one transaction and return what happened.
 
@@ -122,7 +123,7 @@ def ingest(
     ``rates`` converts values written in another currency into the store's, month by
     month; a month without a rate stores nothing. ``hs_edition``: the HS edition of the
     records' codes, recorded for each month stored (default: the edition in force that
-    month).
+    month). ``customs``: the customs procedure kept from UN Comtrade files (C00: all).
     """
     if hs_edition is not None and hs_edition not in HS_EDITIONS:
         raise InputError(f"--hs-edition {hs_edition!r}: one of {', '.join(HS_EDITIONS)}.")
@@ -144,6 +145,7 @@ def ingest(
             encoding=encoding,
             sheet=sheet,
             header_row=header_row,
+            customs=customs,
         ).split()  # one source per sheet of --sheet all
     ]
     numbers = numbers or NumberFormat()

@@ -32,6 +32,7 @@ from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
 from .columnar import parquet_batches, parquet_columns
 from .columns import one_line
+from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
 from .dialect import DELIMITERS, CsvLayout, delimiter_option, encoding_option, sniff_csv
 from .sheets import ALL_SHEETS, excel_batches, excel_sheets
@@ -85,6 +86,8 @@ class Source:
     """The name shown for the file, when not its path (see :attr:`name`)."""
     comtrade: str | None = None
     """A UN Comtrade file's layout (``plus`` or ``classic``, see :mod:`.comtrade`)."""
+    customs: str = DEFAULT_CUSTOMS
+    """A UN Comtrade file's customs procedure to keep."""
 
     @property
     def name(self) -> str:
@@ -113,7 +116,8 @@ class Source:
             return
         if self.format == "comtrade":
             assert self.comtrade is not None  # open_source recognised it
-            yield from _guarded(self, comtrade.comtrade_batches(self.path, self.comtrade))
+            batches = comtrade.comtrade_batches(self.path, self.comtrade, self.customs)
+            yield from _guarded(self, batches)
             report(1.0)
             return
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
@@ -185,6 +189,7 @@ def open_source(
     encoding: str | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
+    customs: str = DEFAULT_CUSTOMS,
 ) -> Source:
     """Recognise ``path``'s format from its name (and, for .DAT, its layout), and check
     that it can be read: its header names the required fields, once each.
@@ -211,7 +216,9 @@ def open_source(
         found = comtrade.sniff(path)
         if found is not None:
             shown = f"UN Comtrade, {found} layout"
-            return replace(source, format="comtrade", comtrade=found, detected=shown)
+            return replace(
+                source, format="comtrade", comtrade=found, detected=shown, customs=customs
+            )
     if fmt == "comtrade":
         raise SourceError(
             f"{path}: a JSON file that is not UN Comtrade's (entrepot reads JSON from the "
