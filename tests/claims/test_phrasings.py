@@ -73,3 +73,11 @@ def test_phrasing(sample_store: Store, text: str, subject: tuple, expected: str 
         assert claim.verdict == expected, (claim.store_value, claim.note)
     else:
         assert claim.verdict in ("matches", "close", "differs") and claim.figure is not None
+
+
+def test_a_month_without_a_year_is_before_the_texts_date(sample_store: Store) -> None:
+    text = "HONG KONG, 27 January 2025 - Exports rose 26.1% in December."
+    (claim,) = check(sample_store, duckdb_backend(sample_store), text)
+    assert claim.subject.period == "2024-12"
+    undated = check(sample_store, duckdb_backend(sample_store), "Exports rose 26.1% in December.")
+    assert undated[0].subject.period == "2025-12"  # the store's latest December

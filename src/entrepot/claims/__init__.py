@@ -16,7 +16,7 @@ from ..periods import Period
 from ..store import Store
 from .figures import Figures, StoreFigure, Unsupported
 from .names import divisions_gazetteer, partners_gazetteer
-from .reading import Mention, Reader, Subject, plain_text
+from .reading import Mention, Reader, Subject, plain_text, text_date
 from .verdicts import rounded, rule_holds, verdict
 
 VERDICTS = ("matches", "close", "differs", "not in store", "unsupported", "skipped")
@@ -95,10 +95,14 @@ def check(
     usd_rate: float | None = None,
 ) -> list[Claim]:
     """Every claim of ``text`` checked against the store. ``period``: the month the text
-    is about when it names none (default: the store's latest); ``usd_rate``: HK$ per US$,
-    to check amounts stated in US$."""
-    period = period or latest_period(backend)
+    is about when it names none (default: the month before the text's own date, when it
+    has one, else the store's latest); ``usd_rate``: HK$ per US$, to check amounts stated
+    in US$."""
     text = plain_text(text)
+    if period is None:
+        latest = latest_period(backend)
+        written = text_date(text)
+        period = latest if written is None else min(latest, written.shift(-1))
     figures = Figures(store, backend)
     return [_checked(m, figures, usd_rate) for m in reader_for(backend, period).read(text)]
 

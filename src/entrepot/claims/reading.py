@@ -168,6 +168,33 @@ def plain_text(text: str) -> str:
     return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
 
 
+DATES = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\s+20\d\d\b"
+    rf"|\b(?:{'|'.join(MONTHS)})\s+\d{{1,2}},\s*20\d\d\b|\b20\d\d-\d\d-\d\d\b",
+    re.I,
+)
+"""Dates: 28 January 2026, January 28, 2026, 2026-01-28."""
+
+
+def text_date(text: str) -> Period | None:
+    """The month of the latest date the text gives (28 January 2026, January 28, 2026,
+    2026-01-28): when it was written, so a month it names without a year is before it.
+
+    >>> text_date("Data available on 28 January 2026."), text_date("No date.")
+    (Period(year=2026, month=1), None)
+    """
+    names = "|".join(MONTHS)
+    found = [
+        Period(int(y), MONTHS[m.lower()])
+        for m, y in re.findall(rf"\b\d{{1,2}}\s+({names})\s+(20\d\d)\b", text, re.I)
+        + re.findall(rf"\b({names})\s+\d{{1,2}},\s*(20\d\d)\b", text, re.I)
+    ]
+    found += [
+        Period(int(y), int(m)) for y, m in re.findall(r"\b(20\d\d)-(0[1-9]|1[0-2])-\d\d\b", text)
+    ]
+    return max(found) if found else None
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Start and end of each sentence: ends at . ! ? or a line break, not inside numbers
     or initials (U.S.)."""
@@ -227,7 +254,8 @@ class Reader:
         from .tables import table_mentions, without_tables
 
         tabled = table_mentions(text)
-        text = without_tables(text)
+        # Dates say when the text was written, not what it is about.
+        text = DATES.sub(lambda m: " " * len(m.group(0)), without_tables(text))
         for start, end in sentences(text):
             # A new paragraph (a new section of a release) is about the text's own period
             # again: the first one its figures or its title name.
