@@ -191,3 +191,17 @@ def test_another_customs_procedure_when_asked(tmp_path: Path) -> None:
     # Only the C01 import row; the C00 rows are left out, naming the procedure kept.
     assert [c[:4] for c in cells(store)] == [(202512, "imports", "851713", "CHN")]
     assert rejects(store)[1] == {"customs procedure not C01"}
+
+
+def test_classic_layout_api_json(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    partial("--store", store, "ingest", FILES / "classic-api.json")
+    assert cells(store) == [
+        (201901, "domestic_exports", "870323", "CAN", None, None, "NO.", 600000.0, 20.0),
+        (201901, "imports", "851712", "CHN", None, None, "NO.", 500000.0, 1000.0),
+    ]
+    assert "aggregate commodity row (not a leaf)" in rejects(store)[2]
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT edition FROM period_editions").fetchall() == [
+            ("HS2017",),  # pfCode H5
+        ]

@@ -9,6 +9,10 @@ national tariff line is a code of 10 or 12 digits):
   ``qtyUnitCode``, ``qty``, ``netWgt``, ``primaryValue`` (else ``cifvalue`` for imports,
   ``fobvalue`` for exports), ``refYear`` and ``refMonth`` (or ``period``), ``isLeaf`` /
   ``aggrLevel``. JSON: the API's ``{"data": [...]}`` or a list of such records.
+* **classic_json** (the legacy API's JSON, ``{"dataset": [...]}``): the classic fields
+  under short keys: ``rtCode``, ``ptCode``, ``pt2Code``, ``rgCode``, ``cmdCode``,
+  ``cstCode``, ``motCode``, ``qtCode``, ``TradeQuantity``, ``NetWeight``, ``TradeValue``,
+  ``yr``, ``period``, ``IsLeaf`` / ``aggrLevel``, ``pfCode``.
 * **classic** (the legacy API and bulk files): ``Reporter Code``, ``Partner Code``,
   ``2nd Partner Code``, ``Trade Flow Code`` (1 import, 2 export, 3 re-export, 4
   re-import), ``Commodity Code``, ``Customs Proc. Code``, ``Mode of Transport Code``,
@@ -81,7 +85,15 @@ CLASSIC: dict[str, str] = {
     "period": "Period", "leaf": "Is Leaf Code", "level": "Aggregate Level",
     "classification": "Classification",
 }  # fmt: skip
-LAYOUTS = {"plus": PLUS, "classic": CLASSIC}
+CLASSIC_JSON: dict[str, str] = {
+    "reporter": "rtCode", "partner": "ptCode", "partner2": "pt2Code", "flow": "rgCode",
+    "commodity": "cmdCode", "customs": "cstCode", "mode": "motCode", "unit": "qtCode",
+    "quantity": "TradeQuantity", "net_weight": "NetWeight", "value": "TradeValue",
+    "cif": "CIFValue", "fob": "FOBValue", "year": "yr", "period": "period", "leaf": "IsLeaf",
+    "level": "aggrLevel", "classification": "pfCode",
+}  # fmt: skip
+"""The legacy API's JSON (``{"dataset": [...]}``): the classic layout under short keys."""
+LAYOUTS = {"plus": PLUS, "classic": CLASSIC, "classic_json": CLASSIC_JSON}
 _NEEDED = ("reporter", "partner", "flow", "commodity", "value")
 
 FLOWS = {
@@ -125,9 +137,13 @@ def _json_records(path: Path) -> list[dict[str, object]]:
         loaded = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"{path}: cannot be read as JSON: {exc}") from exc
-    records = loaded.get("data") if isinstance(loaded, dict) else loaded
+    records = loaded
+    if isinstance(loaded, dict):  # the current API's "data", the legacy API's "dataset"
+        records = loaded.get("data", loaded.get("dataset"))
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise SourceError(f"{path}: not a UN Comtrade JSON file (no list of records in 'data').")
+        raise SourceError(
+            f"{path}: not a UN Comtrade JSON file (no list of records in 'data' or 'dataset')."
+        )
     return records
 
 
@@ -166,7 +182,7 @@ def rows(frame: pd.DataFrame, layout: str, customs: str = DEFAULT_CUSTOMS) -> pd
     """entrepot's fields of every Comtrade record, with ``_problem`` saying why a record is
     not stored (see the module's rules); ``customs``: the customs procedure kept."""
     flow = frame.flow.str.upper()
-    if layout == "classic":
+    if layout.startswith("classic"):
         flow = flow.map(lambda f: CLASSIC_FLOWS.get(f, f))
     problem = pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
