@@ -81,7 +81,7 @@ def partner_imports(path: Path, source: str) -> tuple[str, pd.DataFrame]:
     annual = rows[comtrade.PROBLEM].fillna("").str.startswith("annual")
     usable = rows[comtrade.PROBLEM].isna() | annual
     rows = rows[usable & (rows.flow == "imports") & (rows.partner == source)].copy()
-    reporters = comtrade.reporters(path)
+    reporters = comtrade.reporters(frame)
     if len(reporters) != 1:
         raise InputError(f"{path}: a partner file holds one reporter's data, not {reporters}.")
     year = frame.loc[rows.index, "year"].where(

@@ -72,7 +72,7 @@ def reader_for(backend: Backend, period: Period) -> Reader:
     divisions = backend.execute(sitc.filter(sitc.level == 2).select("code", "name"))
     regions = sorted({str(r) for r in partners.region.dropna()})
     return Reader(
-        partners_gazetteer(dict(zip(partners.code, partners.name, strict=True)), regions, {}),
+        partners_gazetteer(dict(zip(partners.code, partners.name, strict=True)), regions),
         divisions_gazetteer(dict(zip(divisions.code, divisions.name, strict=True))),
         period,
     )

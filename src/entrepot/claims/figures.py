@@ -12,7 +12,7 @@ from ..analysis.contributions import value_contributions
 from ..analysis.movers import shares
 from ..analysis.series import monthly_series
 from ..analysis.streaks import published, streak
-from ..analysis.summary import values_by
+from ..analysis.summary import summary, values_by
 from ..backends import Backend
 from ..errors import EntrepotError, NotInStoreError
 from ..periods import Period
@@ -124,9 +124,8 @@ class Figures:
             return StoreFigure(value, fid.rsplit(".", 1)[0] + ".level", expression + ".current", {})
         if c.change_pct is None:
             raise NotInStoreError(c.note or f"No comparison for {subject.period}.")
-        detail = {}
-        if (subject.measure == "value" and by != "total") or kind == "yoy":
-            detail = self._split(subject_, end, kind)
+        # Volume and price beside a value change, for "driven by volume" and the like.
+        detail = self._split(subject_, end, kind) if subject.measure == "value" else {}
         return StoreFigure(c.change_pct, fid, expression + ".change_pct", detail)
 
     def _split(self, subject: Subject, end: Period, kind: str) -> dict[str, float | None]:
@@ -142,21 +141,24 @@ class Figures:
         return out
 
     def _balance(self, subject: Subject, unit: str) -> StoreFigure:
+        """The visible trade balance of a month or of the year to date, as ``summary``
+        gives it (in value, or in % of imports)."""
         end, kind = _window(subject)
-        exports = compare(self.levels(Subject(flow="total_exports"), "value"), end, kind)
-        imports = compare(self.levels(Subject(flow="imports"), "value"), end, kind)
-        if exports.current is None or imports.current is None:
-            raise NotInStoreError(f"No values for {subject.period}.")
-        balance = exports.current - imports.current
-        expression = f"summary({end}).balance"
+        if kind not in ("yoy", "ytd"):
+            raise Unsupported(f"a trade balance over {subject.comparison}: only a month or a year")
+        window = "year_to_date" if kind == "ytd" else "month"
+        figures = getattr(summary(self.backend, end), window)
         if subject.measure == "share":
+            share = figures.balance_pct_of_imports
+            if share is None:
+                raise NotInStoreError(f"No imports in {subject.period}.")
             return StoreFigure(
-                balance / imports.current * 100,
-                "balance.pct_of_imports",
-                f"summary({end}).balance_pct_of_imports",
-                {},
-            )
-        return StoreFigure(balance, "balance.value", expression, {})
+                share, f"balance.pct_of_imports.{window}",
+                f"summary({end}).{window}.balance_pct_of_imports", {},
+            )  # fmt: skip
+        return StoreFigure(
+            figures.balance, f"balance.value.{window}", f"summary({end}).{window}.balance", {}
+        )
 
     def _streak(self, subject: Subject, node: str) -> StoreFigure:
         end, _ = _window(subject)
@@ -183,7 +185,7 @@ class Figures:
 
     def _share(self, subject: Subject) -> StoreFigure:
         by, key = _breakdown(subject)
-        end, window = _window(subject)
+        end, _ = _window(subject)
         window = "year" if len(str(subject.period)) == 4 else "month"
         table = shares(self._values(subject, by), end, window=window)
         row = table[table.key == key]

@@ -1,4 +1,4 @@
-"""What a text may call a partner, a region, an SITC division or a transport mode, built
+"""What a text may call a partner, a region or an SITC division, built
 from the store's own code lists, never from a list of names in the code.
 
 Each name gives the forms a writer uses for it: the name itself, without a leading "the",
@@ -27,7 +27,7 @@ MINOR_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Name:
-    """A form found in a text: what it names (``kind``: partner, region, division or mode)
+    """A form found in a text: what it names (``kind``: partner, region or division)
     and its code or key in the store."""
 
     kind: str
@@ -121,17 +121,15 @@ def unique_words(names: dict[str, str], kind: str) -> list[Name]:
     return [Name(kind, next(iter(keys)), w) for w, keys in words.items() if len(keys) == 1]
 
 
-def partners_gazetteer(
-    partners: dict[str, str], regions: Iterable[str], modes: dict[str, str]
-) -> Gazetteer:
-    """Partners (``code: name``), regions and modes (``mode: name``) by every form."""
+def partners_gazetteer(partners: dict[str, str], regions: Iterable[str]) -> Gazetteer:
+    """Partners (``code: name``) and regions by every form."""
     names: list[Name] = []
     for region in regions:
         names += [Name("region", region, f) for f in partner_forms(region)]
     for code, name in partners.items():
         names += [Name("partner", code, f) for f in partner_forms(name)]
         names.append(Name("partner", code, code))
-    every = {**{c: n for c, n in partners.items()}, **{r: r for r in regions}}
+    every = {**partners, **{r: r for r in regions}}
     shared = Counter(f.form.lower() for f in names)
     names = [n for n in names if shared[n.form.lower()] == 1 or n.kind == "region"]
     names += [n for n in unique_words(every, "partner") if n.key in partners]

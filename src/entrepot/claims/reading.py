@@ -241,12 +241,10 @@ class Reader:
         partners: Gazetteer,
         divisions: Gazetteer,
         default_period: Period,
-        currency_rates: dict[str, float] | None = None,
     ):
         self.partners = partners
         self.divisions = divisions
         self.default = default_period
-        self.rates = currency_rates or {}
 
     def read(self, text: str) -> list[Mention]:
         mentions: list[Mention] = []

@@ -112,14 +112,12 @@ def _export_compiled(
         frame = stored.compiled_table(opened, cid, name)
     if name == "series":  # one number per row: what R's tidyverse and pandas' melt expect
         ids = ["measure", "breakdown", "key", "label", "period"]
-        numbers = [c for c in frame.columns if c not in ids]
         frame = frame.rename(columns={"value": "value_"}).melt(
             id_vars=ids, var_name="variable", value_name="value"
         )
         frame["variable"] = frame.variable.replace({"value_": "value"})
         frame = frame.dropna(subset=["value"]).sort_values([*ids, "variable"], kind="stable")
         frame["value"] = frame.value.astype(float)
-        assert set(frame.variable) <= set(numbers)
     if "period" in frame.columns:
         frame["period"] = [str(Period.from_key(int(p))) for p in frame.period]
     frame.insert(0, "compile_id", cid)

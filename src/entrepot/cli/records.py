@@ -205,8 +205,8 @@ def ingest(
         else:
             opened = stack.enter_context(scratch_store(to, store or state.store))
         bar = stack.enter_context(progress_bar())
-        comtrade_files = [p for p in files if comtrade.sniff(p)]
-        if currency is None and comtrade_files:
+        described = [a for p in files if (a := comtrade.about(p))]
+        if currency is None and described:
             currency = comtrade.CURRENCY  # Comtrade's values are in US$
         converted = None
         if rates is not None:
@@ -218,7 +218,7 @@ def ingest(
             converted = read_rates(rates, currency)
         elif currency is not None:
             opened.set_currency(currency)
-        reporters = sorted({r for p in comtrade_files for r in comtrade.reporters(p)})
+        reporters = sorted({r for a in described for r in a.reporters})
         if len(reporters) > 1:
             raise InputError(
                 f"The files hold the trade of {', '.join(reporters)}: load each reporter "
@@ -226,7 +226,7 @@ def ingest(
             )
         if reporters:
             opened.set_reporter(reporters[0])
-        named = sorted({e for p in comtrade_files for e in comtrade.editions(p)})
+        named = sorted({e for a in described for e in a.editions})
         if hs_edition is None and len(named) == 1:
             hs_edition = named[0]
         money_in = opened.currency

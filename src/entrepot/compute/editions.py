@@ -36,16 +36,21 @@ def changed_codes(correlation: ir.Table, editions: ir.Table | None = None) -> ir
     return ibis.union(new, old, distinct=True)
 
 
+def _split_by_change(
+    table: ir.Table, changed: ir.Table, year: ir.IntegerValue, across: bool
+) -> ir.Table:
+    marked = table.mutate(_year=year, _hs6=table.commodity.substr(0, 6))
+    on = [marked._year == changed.year, marked._hs6 == changed.hs6]
+    kept = marked.semi_join(changed, on) if across else marked.anti_join(changed, on)
+    return kept.drop("_year", "_hs6")
+
+
 def across_change(table: ir.Table, changed: ir.Table, year: ir.IntegerValue) -> ir.Table:
     """The rows of ``table`` (with ``commodity``) that compare a changed subheading across
     its edition change: ``year`` (of each row) is the new edition's first."""
-    marked = table.mutate(_year=year, _hs6=table.commodity.substr(0, 6))
-    hit = marked.semi_join(changed, [marked._year == changed.year, marked._hs6 == changed.hs6])
-    return hit.drop("_year", "_hs6")
+    return _split_by_change(table, changed, year, across=True)
 
 
 def not_across_change(table: ir.Table, changed: ir.Table, year: ir.IntegerValue) -> ir.Table:
     """``table`` without the rows :func:`across_change` finds."""
-    marked = table.mutate(_year=year, _hs6=table.commodity.substr(0, 6))
-    kept = marked.anti_join(changed, [marked._year == changed.year, marked._hs6 == changed.hs6])
-    return kept.drop("_year", "_hs6")
+    return _split_by_change(table, changed, year, across=False)

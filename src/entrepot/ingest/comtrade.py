@@ -50,6 +50,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -258,24 +259,35 @@ def _periods(frame: pd.DataFrame, layout: str) -> tuple[pd.Series, pd.Series]:
     return period.where(month != "52"), month
 
 
-def reporters(path: Path) -> list[str]:
-    """The reporters (ISO alpha-3) of a Comtrade file."""
-    layout = sniff(path)
-    if layout is None:
-        return []
-    codes = read_frame(path, layout).reporter.dropna().unique()
-    return sorted({areas().get(str(c), str(c)) for c in codes})
+def reporters(frame: pd.DataFrame) -> list[str]:
+    """The reporters (ISO alpha-3) of a Comtrade file's records (:func:`read_frame`)."""
+    return sorted({areas().get(str(c), str(c)) for c in frame.reporter.dropna().unique()})
 
 
-def editions(path: Path) -> list[str]:
+def editions(frame: pd.DataFrame) -> list[str]:
     """The HS editions a Comtrade file's classification codes name (H5: HS2017, H6: HS2022)."""
     from ..classifications.codes import hs_edition
 
+    codes = frame.classification.dropna().unique()
+    return sorted({e for c in codes if (e := hs_edition(str(c)))})
+
+
+@dataclass(frozen=True)
+class About:
+    """What a Comtrade file says of itself: its layout, reporters and HS editions."""
+
+    layout: str
+    reporters: list[str]
+    editions: list[str]
+
+
+def about(path: Path) -> About | None:
+    """A Comtrade file's layout, reporters and HS editions, read once; None for any other file."""
     layout = sniff(path)
     if layout is None:
-        return []
-    codes = read_frame(path, layout).classification.dropna().unique()
-    return sorted({e for c in codes if (e := hs_edition(str(c)))})
+        return None
+    frame = read_frame(path, layout)
+    return About(layout, reporters(frame), editions(frame))
 
 
 def comtrade_batches(
