@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from .unit_values import annual, price_references
+from .unit_values import priced
 
 MODE_COLUMNS: tuple[str, ...] = ("period", "flow", "mode", "v0", "v1", "relative", "trimmed",
                                  "imputed", "counted")  # fmt: skip
@@ -39,12 +39,14 @@ def _split(
     before: ir.Table,
     before_at: At,
 ) -> ir.Table:
-    """``rel``'s rows with their weights split by mode.
+    """``rel``'s kept rows with their weights split by mode.
 
     ``now`` (period, keys, mode, value) gives each mode's value in the relative's period;
     ``before`` (``_at``, keys, mode, value) its value in the relative's base, matched on
     ``before_at(rel) == _at``.
     """
+
+    rel = rel.filter(~rel.trimmed)  # a trimmed relative weighs in nowhere: none to split
 
     def joined(side: ir.Table, at: ir.Value, time: str) -> ir.Table:
         renamed = side.rename(**{f"_r_{k}": k for k in keys})
@@ -64,12 +66,28 @@ def _split(
     return in_month.select(*MODE_COLUMNS).union(in_base.select(*MODE_COLUMNS))
 
 
+def mode_values(cells: ir.Table, keys: Sequence[str], units: ir.Table | None = None) -> ir.Table:
+    """What each mode carried of each priced elementary cell: period, ``keys``, mode and
+    value (the cells that have a relative; see :func:`~.unit_values.priced`)."""
+    usable = priced(cells, [*keys, "mode"], units)
+    return usable.group_by(["period", *keys, "mode"]).aggregate(value=usable.value.sum())
+
+
+def _years(modes: ir.Table, keys: Sequence[str]) -> ir.Table:
+    year = (modes.period // 100).cast("int32").name("year")
+    return modes.group_by([year, *keys, "mode"]).aggregate(value=modes.value.sum())
+
+
 def link_relatives_by_mode(rel: ir.Table, modes: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """The monthly relatives ``rel`` split by mode: ``modes`` is the elementary cells with
-    mode (period, keys, mode, value, quantity, unit_value); a relative's base is its cell's
-    value by mode in the year of its price reference."""
-    references = price_references(modes, [*keys, "mode"])
-    before = references.select(*keys, "mode", _at=references.year, value=references.v0)
+    """The monthly relatives ``rel`` split by mode: ``modes`` is :func:`mode_values`; a
+    relative's base is its cell's value by mode in the year of its price reference (the
+    year before, or its own for the first year: see :func:`~.unit_values.price_references`)."""
+    years = _years(modes, keys)
+    serves_next = years.select(*keys, "mode", _at=(years.year + 1).cast("int32"), value="value")
+    own_first = years.filter(years.year == years.year.min()).select(
+        *keys, "mode", _at=years.year, value="value"
+    )
+    before = serves_next.union(own_first)
     return _split(rel, keys, modes, before, lambda r: (r.period // 100).cast("int32"))
 
 
@@ -83,7 +101,7 @@ def annual_relatives_by_mode(
     annual_rel: ir.Table, modes: ir.Table, keys: Sequence[str]
 ) -> ir.Table:
     """The annual relatives (period YYYY00) split by mode: the base is the year before."""
-    years = annual(modes, [*keys, "mode"])
+    years = _years(modes, keys)
     now = years.select(*keys, "mode", period=(years.year * 100).cast("int32"), value="value")
     before = years.select(*keys, "mode", _at=((years.year + 1) * 100).cast("int32"), value="value")
     return _split(annual_rel, keys, now, before, lambda r: r.period)

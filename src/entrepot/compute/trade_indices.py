@@ -34,7 +34,12 @@ from ..schema import BREAKDOWNS, EXPORT_FLOWS, choice
 from .classes import classify_commodities, commodity_classes
 from .editions import changed_codes, not_across_change
 from .levels import LINKINGS, chain_annual, chain_overlap, rescaled, with_rates
-from .modes import annual_relatives_by_mode, direct_relatives_by_mode, link_relatives_by_mode
+from .modes import (
+    annual_relatives_by_mode,
+    direct_relatives_by_mode,
+    link_relatives_by_mode,
+    mode_values,
+)
 from .relatives import IMPUTATIONS, cell_relatives, direct_relatives
 from .unit_values import (
     EXTRA_CELL_KEYS,
@@ -101,8 +106,9 @@ class Relatives:
     annual: ir.Table | None
     """Annual unit value relatives, for ``linking="annual"``."""
     modes: ir.Table | None = None
-    """The elementary cells with mode, which split the relatives by mode for the breakdown
-    by mode (see :mod:`entrepot.compute.modes`); None when mode is a key of the cell."""
+    """What each mode carried of each elementary cell, which splits the relatives for the
+    breakdown by mode (see :mod:`entrepot.compute.modes`); None when mode is a key of the
+    cell."""
 
 
 Materialize = Callable[[str, ir.Table], ir.Table]
@@ -161,7 +167,7 @@ def relatives_for(
             links = not_across_change(links, changed, (links.period // 100).cast("int32"))
         flagged = flag_outliers(links, method.outliers)
         yearly = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
-    modes = None if "mode" in keys else elementary(cells, (*keys, "mode"), units)
+    modes = None if "mode" in keys else mode_values(cells, keys, units)
     return Relatives(keys, elem, years, relatives, direct, yearly, modes)
 
 

@@ -65,11 +65,7 @@ def elementary(
     ``units`` (``commodity, unit``: the office's item list) gives a unit to cells that
     have a quantity but no unit of their own.
     """
-    cells = with_units(cells, units)
-    # An unstated mode (origin, consignment) is a key of its own: null would match nothing.
-    stated = {k: cells[k].fill_null(NOT_STATED) for k in keys if k in EXTRA_CELL_KEYS}
-    cells = cells.mutate(**stated) if stated else cells
-    usable = cells.filter(cells.unit.notnull() & (cells.quantity > 0) & (cells.value > 0))
+    usable = priced(cells, keys, units)
     # Unit value inside the aggregate: a mutate after it makes DuckDB keep the grouped
     # table twice (two CTEs), which costs time and memory at scale.
     return usable.group_by(["period", *keys]).aggregate(
@@ -77,6 +73,16 @@ def elementary(
         quantity=usable.quantity.sum(),
         unit_value=usable.value.sum() / usable.quantity.sum(),
     )
+
+
+def priced(cells: ir.Table, keys: Sequence[str], units: ir.Table | None = None) -> ir.Table:
+    """The cells that can have a unit value (a unit, a positive quantity and value), with
+    an unstated ``keys`` among mode, origin and consignment as a key of its own (null
+    would match nothing)."""
+    cells = with_units(cells, units)
+    stated = {k: cells[k].fill_null(NOT_STATED) for k in keys if k in EXTRA_CELL_KEYS}
+    cells = cells.mutate(**stated) if stated else cells
+    return cells.filter(cells.unit.notnull() & (cells.quantity > 0) & (cells.value > 0))
 
 
 def with_units(cells: ir.Table, units: ir.Table | None) -> ir.Table:
