@@ -158,6 +158,7 @@ HELP_DEFAULTS: dict[str, dict[str, str]] = {
     },
     "history": {},
     "export cells": {},
+    "export annual": {"--format": "csv"},
     **{
         f"export {table}": {"--format": "csv", "--compilation": "(the latest)"}
         for table in ("series", "trims", "homogeneity")

@@ -11,7 +11,7 @@ import pytest
 
 from entrepot.ingest.comtrade import areas
 
-from .conftest import error_of, run
+from .conftest import error_of, ok, run
 
 FILES = Path(__file__).resolve().parents[1] / "ingest" / "comtrade"
 
@@ -38,6 +38,15 @@ def rejects(store: Path) -> dict[int, set[str]]:
     for line, reason in found:
         out.setdefault(line, set()).add(reason)
     return out
+
+
+def annual(store: Path) -> list[tuple]:
+    """The annual cells as they stand (the rows no later load replaced)."""
+    with duckdb.connect(str(store), read_only=True) as con:
+        return con.execute(
+            "SELECT year, flow, commodity, partner, consignment, mode, unit, value, quantity, "
+            "records FROM annual_cells WHERE removed_by IS NULL ORDER BY ALL"
+        ).fetchall()
 
 
 def partial(*args: object) -> str:
@@ -74,10 +83,11 @@ def test_classic_layout_csv(tmp_path: Path) -> None:
         (202503, "imports", "851713", "CHN", None, None, "NO.", 200000.0, 400.0),
     ]
     assert meta(store)["reporter"] == "IND"  # 699
-    assert rejects(store) == {
-        4: {"DX/RX: part of X, which the file has"},
-        5: {"annual figure: entrepot stores months; load the monthly file"},
-    }
+    assert rejects(store) == {4: {"DX/RX: part of X, which the file has"}}
+    # Period 2025 (four digits): the year's figure, kept apart from its months.
+    assert annual(store) == [
+        (2025, "imports", "851713", "CHN", None, None, "NO.", 2000000.0, 4000.0, 1),
+    ]
 
 
 def test_plus_layout_api_json(tmp_path: Path) -> None:
@@ -205,3 +215,100 @@ def test_classic_layout_api_json(tmp_path: Path) -> None:
         assert con.execute("SELECT DISTINCT edition FROM period_editions").fetchall() == [
             ("HS2017",),  # pfCode H5
         ]
+
+
+def test_annual_rows_kept_apart_from_the_months(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    printed = partial("--store", store, "ingest", FILES / "plus-annual.csv")
+    assert (
+        "Load 1: 7 rows read, 1 stored, 3 annual kept apart, 3 rejected; "
+        "1 cells worth US$0.5 mn." in printed
+    )
+    assert "3 annual cells, apart from the months: 'entrepot export annual' writes them." in printed
+    # December 2024 is a month like any other; the year 2024 is not summed with it.
+    assert cells(store) == [
+        (202412, "imports", "851713", "CHN", None, None, "NO.", 450000.0, 900.0),
+    ]
+    assert annual(store) == [
+        (2023, "imports", "851713", "CHN", None, None, "NO.", 4000000.0, 9000.0, 1),
+        (2024, "domestic_exports", "851713", "HKG", None, None, "NO.", 1200000.0, 2000.0, 1),
+        (2024, "imports", "851713", "CHN", None, None, "NO.", 5000000.0, 10000.0, 1),
+    ]
+    # Annual rows break the same rules as monthly ones, and one of their own.
+    reasons = rejects(store)
+    assert "aggregate commodity row (not a leaf)" in reasons[5]
+    assert reasons[6] == {"partner 0 (World) is an aggregate"}
+    assert reasons[7] == {
+        "value: not a number of zero or more",
+        "is not a number: expected the value in US$",
+    }
+
+    out = tmp_path / "annual.csv"
+    assert f"Wrote 3 annual cells (values in US$) to {out}." in " ".join(
+        ok("--store", store, "export", "annual", "--out", out).output.split()
+    )
+    assert out.read_text().splitlines() == [
+        "year,flow,commodity,partner,consignment,mode,unit,value,quantity,net_weight,records",
+        "2023,imports,851713,CHN,,,NO.,4000000.0,9000.0,1350.0,1",
+        "2024,domestic_exports,851713,HKG,,,NO.,1200000.0,2000.0,300.0,1",
+        "2024,imports,851713,CHN,,,NO.,5000000.0,10000.0,1500.0,1",
+    ]
+
+
+def test_annual_cells_replaced_by_year_and_flow_and_reverted(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    partial("--store", store, "ingest", FILES / "plus-annual.csv")
+    revised = tmp_path / "revised.csv"
+    lines = (FILES / "plus-annual.csv").read_text().splitlines()
+    # A revised 2024 imports figure, alone: it replaces 2024 imports, nothing else.
+    revised.write_text("\n".join([lines[0], lines[1].replace("5000000", "5100000")]) + "\n")
+    ok("--store", store, "ingest", revised, "--mode", "replace")
+    assert [(y, f, v) for y, f, *_, v, _q, _r in annual(store)] == [
+        (2023, "imports", 4000000.0),
+        (2024, "domestic_exports", 1200000.0),
+        (2024, "imports", 5100000.0),
+    ]
+    ok("--store", store, "ingest", revised, "--mode", "append", "--force")
+    assert [v for *_, v, _q, _r in annual(store)][-2:] == [5100000.0, 5100000.0]
+    ok("--store", store, "revert", "3")
+    ok("--store", store, "revert", "2")
+    assert [(y, f, v) for y, f, *_, v, _q, _r in annual(store)] == [
+        (2023, "imports", 4000000.0),
+        (2024, "domestic_exports", 1200000.0),
+        (2024, "imports", 5000000.0),
+    ]
+
+
+def test_annual_rows_withheld_by_strict_and_refused_by_a_dataset(tmp_path: Path) -> None:
+    store = tmp_path / "usa.duckdb"
+    result = run("--store", store, "ingest", FILES / "plus-annual.csv", "--strict")
+    assert result.exit_code == 2
+    assert annual(store) == [] and cells(store) == []
+    assert error_of("ingest", FILES / "plus-annual.csv", "--to", tmp_path / "ds") == (
+        "error: The files hold 3 annual rows, which a dataset does not keep: load them "
+        "into a store (--store)."
+    )
+    assert not (tmp_path / "ds").exists()
+
+
+def test_annual_values_converted_at_the_years_mean_rate(tmp_path: Path) -> None:
+    store = tmp_path / "hk.duckdb"
+    rates = tmp_path / "rates.csv"
+    months = [f"2024-{m:02d},{7.7 + m / 100:.2f}" for m in range(1, 13)]
+    rates.write_text("period,rate\n" + "\n".join(months) + "\n")
+    annual_only = tmp_path / "annual-2024.csv"
+    lines = (FILES / "plus-annual.csv").read_text().splitlines()
+    annual_only.write_text("\n".join([lines[0], lines[1], lines[7]]) + "\n")
+    ok("--store", store, "ingest", annual_only, "--currency", "US$", "--rates", rates)
+    mean = sum(7.7 + m / 100 for m in range(1, 13)) / 12  # 7.765
+    [year] = annual(store)
+    assert year[7] == pytest.approx(5000000.0 * mean)
+    assert cells(store)[0][7] == pytest.approx(450000.0 * 7.82)  # December's own rate
+    rates.write_text("period,rate\n2024-12,7.82\n")
+    assert error_of(
+        "--store", tmp_path / "other.duckdb", "ingest", annual_only, "--currency", "US$",
+        "--rates", rates,
+    ) == (
+        f"error: {rates}: the annual rows of 2024 are converted at the mean of their year's "
+        "monthly rates, and the file lacks months of it."
+    )  # fmt: skip

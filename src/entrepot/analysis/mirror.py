@@ -78,8 +78,8 @@ def partner_imports(path: Path, source: str) -> tuple[str, pd.DataFrame]:
         raise InputError(f"{path}: not a UN Comtrade file (no Comtrade header or records).")
     frame = comtrade.read_frame(path, layout)
     rows = comtrade.rows(frame, layout)
-    annual = rows[comtrade.PROBLEM].fillna("").str.startswith("annual")
-    usable = rows[comtrade.PROBLEM].isna() | annual
+    annual = rows[comtrade.YEAR].notna()
+    usable = rows[comtrade.PROBLEM].isna()
     rows = rows[usable & (rows.flow == "imports") & (rows.partner == source)].copy()
     reporters = comtrade.reporters(frame)
     if len(reporters) != 1:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..periods import Period
 from .app import StoreOption, app, friendly, open_store
 from .render import console
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 export_app = typer.Typer(
     help="Write the store's data for other engines (Spark, DuckDB, Polars, pandas).",
@@ -94,19 +97,52 @@ def headline(
     console.print(f"Wrote {len(frame):,} rows of the headline series to {out}.")
 
 
-def _export_compiled(
-    name: str, out: Path, fmt: str, compile_id: int | None, store: Path | None
+@export_app.command("annual")
+@friendly
+def annual(
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    store: StoreOption = None,
 ) -> None:
-    """Write one of a compilation's tables, tidy, as CSV or Parquet."""
+    """The annual cells (UN Comtrade's annual rows), kept apart from the months: year,
+    flow, commodity, partner, consignment, mode, unit, value, quantity, net_weight,
+    records."""
+    from ..store.annual import annual_cells
+
+    _check_out(out, fmt)
+    with open_store(store, read_only=True) as opened:
+        frame = annual_cells(opened)
+        currency = opened.currency
+    _write(frame, out, fmt)
+    console.print(f"Wrote {len(frame):,} annual cells (values in {currency}) to {out}.")
+
+
+def _check_out(out: Path, fmt: str) -> None:
     from ..errors import InputError
-    from ..periods import Period
-    from ..store import compilations as stored
-    from ..tables import encoded
 
     if fmt.lower() not in ("csv", "parquet"):
         raise InputError(f"Unknown format {fmt!r}; choose one of csv, parquet.")
     if out.is_dir():
         raise InputError(f"--out {out} is a directory: name a file.")
+
+
+def _write(frame: pd.DataFrame, out: Path, fmt: str) -> None:
+    """Write ``frame`` whole or not at all (a partial file, then renamed)."""
+    from ..tables import encoded
+
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(encoded(frame.reset_index(drop=True), fmt.lower()))
+    partial.replace(out)
+
+
+def _export_compiled(
+    name: str, out: Path, fmt: str, compile_id: int | None, store: Path | None
+) -> None:
+    """Write one of a compilation's tables, tidy, as CSV or Parquet."""
+    from ..periods import Period
+    from ..store import compilations as stored
+
+    _check_out(out, fmt)
     with open_store(store, read_only=True) as opened:
         cid = stored.latest_compilation(opened) if compile_id is None else compile_id
         frame = stored.compiled_table(opened, cid, name)
@@ -121,9 +157,7 @@ def _export_compiled(
     if "period" in frame.columns:
         frame["period"] = [str(Period.from_key(int(p))) for p in frame.period]
     frame.insert(0, "compile_id", cid)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_bytes(encoded(frame.reset_index(drop=True), fmt.lower()))
-    partial.replace(out)
+    _write(frame, out, fmt)
     console.print(f"Wrote {len(frame):,} rows of compilation {cid}'s {name} to {out}.")
 
 

@@ -274,6 +274,11 @@ def ingest(
             customs=customs,
         )
         delivery = None
+        if to is not None and report.rows_annual:
+            raise InputError(
+                f"The files hold {report.rows_annual:,} annual rows, which a dataset does not "
+                "keep: load them into a store (--store)."
+            )
         if to is not None and report.rows_stored:
             on_phase(f"writing to {to}")
             delivery = add_delivery(
@@ -353,10 +358,18 @@ def _print_load(report: LoadReport, currency: str, label: str) -> None:
     stored = "stored"
     if report.withheld:
         stored = f"stored (--strict withheld the {report.withheld:,} good rows)"
+    apart = ""
+    if report.rows_annual:
+        apart = f", {report.rows_annual:,} annual kept apart"
     console.print(
-        f"{label}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}, "
+        f"{label}: {report.rows_read:,} rows read, {report.rows_stored:,} {stored}{apart}, "
         f"{report.rows_rejected:,} rejected; {report.cells:,} cells worth {currency}{money(report.value)}."
     )
+    if report.annual_cells:
+        console.print(
+            f"  {report.annual_cells:,} annual cells, apart from the months: "
+            "'entrepot export annual' writes them."
+        )
     for path, flows in report.superseded.items():
         console.print(
             f"  {Path(path).name}: {', '.join(flows)} superseded by a richer file in this load."

@@ -36,7 +36,7 @@ TEXT_FORMATS = ("csv", "csd")
 """Reader formats whose numbers are text as the file wrote it, so a declared number format
 applies (fixed-width amounts are plain digits, which every format reads)."""
 
-_WHAT = ("the value in HK$", "the quantity", "the net weight in kg")
+_WHAT = ("the value in {currency}", "the quantity", "the net weight in kg")
 """What each number field holds, as the reasons name it (in :data:`NUMBER_FIELDS` order)."""
 
 _CEILING_TEXT = f"{CEILING:.0e}".replace("e+", "e")
@@ -286,9 +286,11 @@ def _ambiguous(field: str, numbers: NumberFormat) -> tuple[str, str]:
     return reads_otherwise, reason
 
 
-def rules(numbers: NumberFormat, periods: PeriodRange) -> tuple[Rule, ...]:
-    """Every rule of a load that reads numbers as ``numbers`` and accepts ``periods``."""
+def rules(numbers: NumberFormat, periods: PeriodRange, currency: str = "HK$") -> tuple[Rule, ...]:
+    """Every rule of a load that reads numbers as ``numbers``, accepts ``periods`` and
+    whose values are in ``currency``."""
     ambiguous = {field: _ambiguous(field, numbers) for field in NUMBER_FIELDS}
+    whats = [w.format(currency=currency) for w in _WHAT]
     return (
         Rule("unreadable_record", "line", "_problem IS NOT NULL", "_problem"),
         *(
@@ -356,7 +358,7 @@ def rules(numbers: NumberFormat, periods: PeriodRange) -> tuple[Rule, ...]:
                 f"CASE WHEN n_{field} IS NULL THEN {_given(field)} AND NOT {ambiguous[field][0]} END",
                 _lit(f"is not a number: expected {what}"),
             )
-            for field, what in zip(NUMBER_FIELDS, _WHAT, strict=True)
+            for field, what in zip(NUMBER_FIELDS, whats, strict=True)
         ),
         *(
             Rule(
@@ -374,7 +376,7 @@ def rules(numbers: NumberFormat, periods: PeriodRange) -> tuple[Rule, ...]:
                 f"n_{field} > {CEILING!r}",
                 _lit(f"is out of range: {what} of one record is at most {_CEILING_TEXT}"),
             )
-            for field, what in zip(NUMBER_FIELDS, _WHAT, strict=True)
+            for field, what in zip(NUMBER_FIELDS, whats, strict=True)
         ),
         Rule(
             "negative_value",

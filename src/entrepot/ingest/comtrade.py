@@ -39,8 +39,11 @@ the reason, so the load's counts always add up):
   Comtrade's own, 842 USA, 251 France, 757 Switzerland, 699 India, 490 Taiwan…); 0 (World)
   is an aggregate; an unknown code is rejected, naming it. ``partner2Code`` is the country
   of consignment.
-* **Periods**: monthly rows only; an annual row (``refMonth`` 52, or a ``Period`` of four
-  digits) is rejected: annual figures belong in a store of their own.
+* **Periods**: monthly rows are records like any other. An annual row (``refMonth`` 52, or
+  a ``Period`` of four digits) is kept apart from them, as an annual cell of its year
+  (:data:`ANNUAL_COLUMNS`, the store's ``annual_cells``): a year is never summed with its
+  months, nor compiled as one. Its value, quantity and weight must be numbers (a value
+  positive or nil), else it is rejected, naming the field.
 * **Values** are in US$: a store loaded from Comtrade holds US$ (see ``entrepot ingest``).
 """
 
@@ -49,7 +52,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -61,6 +64,16 @@ import pyarrow as pa
 from ..errors import SourceError
 from ..schema import FIELD_NAMES, LINE
 from .batch import BATCH_ROWS, BATCH_SCHEMA, PROBLEM
+
+ANNUAL_COLUMNS: tuple[str, ...] = (
+    "year", "flow", "commodity", "partner", "consignment", "mode", "unit",
+    "value", "quantity", "net_weight", "line",
+)  # fmt: skip
+"""An annual row as kept apart: its year (int), entrepot's fields (text; numbers as
+floats), and the line (or record) of the file it came from."""
+
+YEAR = "_year"
+"""The year of an annual row (text), null for a monthly one."""
 
 AREAS_VERSION = 1
 """The version of the shipped table of Comtrade's area codes."""
@@ -222,8 +235,19 @@ def rows(frame: pd.DataFrame, layout: str, customs: str = DEFAULT_CUSTOMS) -> pd
     for code in frame.partner[partner.isna()]:
         leave_out(frame.partner == code, f"unknown Comtrade partner code {code}")
     period, month = _periods(frame, layout)
-    leave_out(month == "52", "annual figure: entrepot stores months; load the monthly file")
     value = frame.value.where(frame.value != "", frame.cif.where(flow == "M", frame.fob))
+    yearly = month == "52"
+    # The monthly rows' numbers are checked with every record's; an annual row's here.
+    for name, text in (("value", value), ("quantity", frame.quantity),
+                       ("net_weight", frame.net_weight)):  # fmt: skip
+        number = pd.to_numeric(text.fillna(""), errors="coerce")
+        bad = (text.fillna("") != "") & (number.isna() | (number < 0))
+        leave_out(yearly & bad, f"{name}: not a number of zero or more")
+    leave_out(yearly & (value.fillna("") == ""), "value: missing")
+    years = frame.year.fillna("").where(
+        frame.year.fillna("") != "", frame.period.fillna("").str[:4]
+    )
+    leave_out(yearly & ~years.str.fullmatch(r"\d{4}"), "year: not four digits")
     flows = flow.map(FLOWS)
     out = pd.DataFrame(
         {
@@ -243,9 +267,20 @@ def rows(frame: pd.DataFrame, layout: str, customs: str = DEFAULT_CUSTOMS) -> pd
             "record_id": None,
             LINE: frame[LINE],
             PROBLEM: problem,
+            YEAR: years.where(yearly, None),
         }
     )
     return out.replace({"": None})
+
+
+def annual_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The annual rows of :func:`rows` that break no rule, as :data:`ANNUAL_COLUMNS`."""
+    kept = table[table[YEAR].notna() & table[PROBLEM].isna()]
+    out = kept.rename(columns={YEAR: "year", LINE: "line"}).loc[:, list(ANNUAL_COLUMNS)]
+    out["year"] = out.year.astype(int)
+    for name in ("value", "quantity", "net_weight"):
+        out[name] = pd.to_numeric(out[name], errors="coerce").astype(float)
+    return out.reset_index(drop=True)
 
 
 def _periods(frame: pd.DataFrame, layout: str) -> tuple[pd.Series, pd.Series]:
@@ -291,11 +326,23 @@ def about(path: Path) -> About | None:
 
 
 def comtrade_batches(
-    path: Path, layout: str, customs: str = DEFAULT_CUSTOMS
+    path: Path,
+    layout: str,
+    customs: str = DEFAULT_CUSTOMS,
+    apart: Callable[[pd.DataFrame], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """The file's records as batches of :data:`BATCH_SCHEMA` (all text, as readers give)."""
+    """The file's records as batches of :data:`BATCH_SCHEMA` (all text, as readers give).
+
+    The annual rows that break no rule go to ``apart`` (:func:`annual_rows`), not into the
+    batches; without ``apart`` they are rejected, saying so."""
     table = rows(read_frame(path, layout), layout, customs)
-    for start in range(0, max(len(table), 1), BATCH_ROWS):
+    yearly = table[YEAR].notna() & table[PROBLEM].isna()
+    if apart is None:
+        table.loc[yearly, PROBLEM] = "annual figure: kept apart only in a store"
+    elif yearly.any():
+        apart(annual_rows(table))
+        table = table[~yearly]
+    for start in range(0, len(table), BATCH_ROWS):
         part = table.iloc[start : start + BATCH_ROWS]
         columns = {
             n: pa.array(part[n].astype(object).where(part[n].notna(), None), pa.string())

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from ..backends import engine_errors
@@ -30,7 +31,7 @@ from ..classifications.codes import HS_EDITIONS, edition_in_force
 from ..errors import InputError, StoreError
 from ..periods import Period
 from ..schema import FIELD_NAMES, LINE
-from ..store import Store, loads
+from ..store import Store, annual, loads
 from ..store.loads import LOAD_MODES, Revision
 from . import fixedwidth, safeguards
 from .batch import PROBLEM
@@ -44,7 +45,7 @@ from .checks import (
     parsed,
     rules,
 )
-from .readers import Source, open_source
+from .readers import Apart, Source, open_source
 from .safeguards import DEFAULT_MAX_SHRINK
 
 FileProgress = Callable[[Source, float, int], None]
@@ -83,10 +84,13 @@ class LoadReport:
     withheld: int = 0
     """Rows that broke no rule but were not stored because ``strict`` rejected the load
     (counted among the rejected, so that the load balances)."""
+    rows_annual: int = 0
+    """Annual rows (UN Comtrade's) kept apart from the records, as annual cells."""
+    annual_cells: int = 0
 
     @property
     def balanced(self) -> bool:
-        return self.rows_read == self.rows_stored + self.rows_rejected
+        return self.rows_read == self.rows_stored + self.rows_rejected + self.rows_annual
 
 
 def ingest(
@@ -150,7 +154,8 @@ def ingest(
     ]
     numbers = numbers or NumberFormat()
     numbers.check_sources((s.path, s.format) for s in sources)
-    checks = rules(numbers, periods or PeriodRange.default())
+    currency = rates.currency if rates is not None else store.currency
+    checks = rules(numbers, periods or PeriodRange.default(), currency)
     report = LoadReport(None, [str(p) for p in paths])
     for path, flows in skips.items():
         if flows:
@@ -161,14 +166,21 @@ def ingest(
     files = safeguards.seen(paths)
     if not force:
         safeguards.check_files(con, files)
+    yearly: list[pd.DataFrame] = []
     try:
         with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
-            _stage(con, sources, progress, _stage_sql(numbers, checks))
+            _stage(con, sources, progress, _stage_sql(numbers, checks), yearly.append)
             step("checking the rows")
             _check(con, checks)
+            annual_rows = pd.concat(yearly, ignore_index=True) if yearly else None
             if rates is not None:
                 _convert(con, rates)
+                if annual_rows is not None:
+                    annual_rows = _convert_years(annual_rows, rates)
             _fill_counts(con, report)
+            if annual_rows is not None:
+                report.rows_annual = len(annual_rows)
+                report.rows_read += report.rows_annual
             if mode == "replace" and not force and not (strict and report.rows_rejected):
                 safeguards.check_replace(
                     con, GOOD_ROWS, "n_", rejected=report.rows_rejected, max_shrink=max_shrink
@@ -180,6 +192,8 @@ def ingest(
             step(f"writing {report.rows_stored:,} rows")
             with store.transaction():
                 _commit(con, report, strict, mode, files)
+                if annual_rows is not None and report.load_id is not None:
+                    _commit_annual(con, report, annual_rows, strict, mode)
                 if report.load_id is not None and report.rows_stored:
                     loads.record_editions(
                         con,
@@ -274,11 +288,13 @@ def _stage(
     sources: list[Source],
     progress: FileProgress | None,
     stage_sql: str,
+    apart: Apart,
 ) -> None:
     """Copy every source into ``_staging``: each field as stored, flagged good or bad.
 
     The text as read goes to ``_text`` only for bad rows (to report it); ``record_id`` is
-    staged for all rows, since repeats can only be found across the whole load.
+    staged for all rows, since repeats can only be found across the whole load. A UN
+    Comtrade file's annual rows go to ``apart`` (with their file), never to staging.
     """
     for statement in _STAGING_TABLES:
         con.execute(statement)
@@ -289,7 +305,10 @@ def _stage(
         def note(fraction: float, read: list[float] = read) -> None:
             read[0] = fraction
 
-        for batch in source.batches(note):
+        def aside(rows: pd.DataFrame, name: str = source.name) -> None:
+            apart(rows.assign(file=name))
+
+        for batch in source.batches(note, aside):
             _stage_batch(con, batch, source.name, row, stage_sql)
             row += batch.num_rows
             if progress:
@@ -394,6 +413,38 @@ def _commit(
         mode=mode,
     )
     loads.record_files(con, load_id, files)
+
+
+def _commit_annual(
+    con: duckdb.DuckDBPyConnection, report: LoadReport, rows: pd.DataFrame, strict: bool, mode: str
+) -> None:
+    """Keep the load's annual rows apart (inside the transaction), unless ``strict``
+    withheld the load: then they count among the rejected, as its good records do."""
+    if report.withheld or (strict and report.rows_rejected):
+        report.withheld += report.rows_annual
+        report.rows_rejected += report.rows_annual
+        report.rows_annual = 0
+        return
+    assert report.load_id is not None
+    report.annual_cells = annual.store_annual(
+        con, rows.drop(columns=["file", "line"]), load_id=report.load_id, mode=mode
+    )
+
+
+def _convert_years(rows: pd.DataFrame, rates: Rates) -> pd.DataFrame:
+    """Annual values converted at the mean of their year's twelve monthly rates (a year
+    short of a month's rate cannot be converted: an error naming it)."""
+    by_year: dict[int, list[float]] = {}
+    for month, rate in rates.by_month.items():
+        by_year.setdefault(month // 100, []).append(rate)
+    missing = sorted({int(y) for y in rows.year if len(by_year.get(int(y), [])) < 12})
+    if missing:
+        raise InputError(
+            f"{rates.source}: the annual rows of {', '.join(map(str, missing))} are converted "
+            "at the mean of their year's monthly rates, and the file lacks months of it."
+        )
+    mean = {y: sum(r) / len(r) for y, r in by_year.items()}
+    return rows.assign(value=rows.value * rows.year.map(mean))
 
 
 def write_reject_report(store: Store, report: LoadReport, path: Path) -> Path:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Empty, Full, Queue
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -36,6 +37,9 @@ from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
 from .dialect import DELIMITERS, CsvLayout, delimiter_option, encoding_option, sniff_csv
 from .sheets import ALL_SHEETS, excel_batches, excel_sheets
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ALL_SHEETS",
@@ -61,6 +65,9 @@ FORMATS = {
 
 Progress = Callable[[float], None]
 """Called with the fraction of a file read so far (0 to 1)."""
+
+Apart = Callable[["pd.DataFrame"], None]
+"""Takes the annual rows a UN Comtrade file holds (:func:`.comtrade.annual_rows`)."""
 
 
 @dataclass(frozen=True)
@@ -104,19 +111,22 @@ class Source:
             for title in self.sheets
         ]
 
-    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        """Canonical batches (see module docstring)."""
+    def batches(
+        self, progress: Progress | None = None, apart: Apart | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """Canonical batches (see module docstring). ``apart`` takes what a UN Comtrade
+        file holds besides records: its annual rows (see :mod:`.comtrade`)."""
         report = progress or (lambda _fraction: None)
         if self.sheet == ALL_SHEETS:
             for part in self.split():
-                yield from part.batches(progress)
+                yield from part.batches(progress, apart)
             return
         if self.format == "csd":
             yield from _guarded(self, _fixed_width(self, report))
             return
         if self.format == "comtrade":
             assert self.comtrade is not None  # open_source recognised it
-            batches = comtrade.comtrade_batches(self.path, self.comtrade, self.customs)
+            batches = comtrade.comtrade_batches(self.path, self.comtrade, self.customs, apart)
             yield from _guarded(self, batches)
             report(1.0)
             return

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..backends import engine_errors
 from ..errors import StoreError
-from ..store import Store, loads
+from ..store import Store, annual, loads
 from ..store.loads import Revision
 
 
@@ -35,6 +35,7 @@ def revert(store: Store, load_id: int) -> RevertReport:
     ):
         revert_id = loads.next_load_id(con)
         stored = loads.revert(con, load_id, revert_id=revert_id, when=started)
+        annual.revert(con, load_id, revert_id=revert_id)
         loads.record_load(
             con,
             revert_id,

@@ -165,6 +165,15 @@ MIGRATIONS: list[list[Step]] = [
         """CREATE TABLE period_editions (
             period INTEGER PRIMARY KEY, edition VARCHAR NOT NULL, load_id BIGINT)""",
     ],
+    # 14: annual figures (UN Comtrade's annual rows), apart from the monthly cells so that
+    # a year is never summed with its months. A row a later load replaced, or a revert
+    # undid, stays, with the id of that load in removed_by.
+    [
+        """CREATE TABLE annual_cells (
+            year INTEGER, flow VARCHAR, commodity VARCHAR, partner VARCHAR,
+            consignment VARCHAR, mode VARCHAR, unit VARCHAR, value DOUBLE, quantity DOUBLE,
+            net_weight DOUBLE, records BIGINT, load_id BIGINT, removed_by BIGINT)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
