@@ -4,6 +4,7 @@ reporter recorded; every row left out rejected with its reason."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -312,3 +313,34 @@ def test_annual_values_converted_at_the_years_mean_rate(tmp_path: Path) -> None:
         f"error: {rates}: the annual rows of 2024 are converted at the mean of their year's "
         "monthly rates, and the file lacks months of it."
     )  # fmt: skip
+
+
+def test_mirror_from_annual_cells(tmp_path: Path) -> None:
+    """A store that holds a year only as annual figures compares it with the partner's."""
+    header = (FILES / "plus-annual.csv").read_text().splitlines()[0]
+    row = (
+        "C,A,20240101,2024,52,2024,{rep},R,R,{flow},F,{par},P,P,0,W00,World,H6,HS,true,"
+        "851713,Smartphones,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,1000,false,-1,N/A,0,"
+        "false,150,false,0,false,{value},{value},{value},0,true,false"
+    )
+    ours, theirs = tmp_path / "hkg-annual.csv", tmp_path / "usa-annual.csv"
+    ours.write_text(f"{header}\n{row.format(rep=344, flow='X', par=842, value=1000000)}\n")
+    theirs.write_text(f"{header}\n{row.format(rep=842, flow='M', par=344, value=1080000)}\n")
+    store = tmp_path / "hkg.duckdb"
+    ok("--store", store, "ingest", ours)
+    cls = tmp_path / "cls"
+    cls.mkdir()
+    (cls / "commodities.csv").write_text("commodity,sitc,name\n851713,76432,Smartphones\n")
+    (cls / "sitc.csv").write_text(
+        "code,level,name\n7,1,Machinery and transport equipment\n"
+        "76,2,Telecommunications and sound-recording apparatus\n"
+    )
+    (cls / "partners.csv").write_text("code,name,region,area\nUSA,United States,North America,\n")
+    ok("--store", store, "classifications", "load", cls)
+    found = json.loads(ok("--store", store, "mirror", "--partner-data", theirs, "--json").stdout)
+    assert (found["reporter"], found["partner"], found["year"]) == ("HKG", "USA", 2024)
+    [division] = found["divisions"]
+    assert division["division"] == "76"
+    assert division["name"] == "Telecommunications and sound-recording apparatus"
+    assert (division["reported"], division["mirrored"]) == (1000000.0, 1080000.0)
+    assert division["gap_pct"] == pytest.approx(8.0) and division["inside_band"]

@@ -31,6 +31,8 @@ from .filters import narrowed
 from .numbers import records
 from .summary import values_by
 
+EXPORT_FLOWS = ("domestic_exports", "re_exports")
+
 DEFAULT_BAND = 10.0
 """The CIF/FOB band, in % of the reported exports, inside which a gap is unremarkable."""
 
@@ -119,11 +121,14 @@ def mirror(
     year: int | None = None,
     origin: str | None = None,
     band: float = DEFAULT_BAND,
+    annual: pd.DataFrame | None = None,
 ) -> Mirror:
     """The store's exports (or, with ``origin``, re-exports of goods from ``origin``) to
     the partner whose Comtrade file is ``partner_file``, against that partner's imports
     from ``reporter`` (or from ``origin``), by SITC division in ``year`` (default: the
-    latest year both cover)."""
+    latest year both cover). ``annual``: the store's annual cells
+    (:func:`entrepot.store.annual.annual_cells`), whose years stand in for the years the
+    store holds no twelve months of (they have no origin: not with ``origin``)."""
     if band < 0:
         raise InputError(f"--band must be a share in % and not negative, not {band}.")
     source = origin or reporter
@@ -135,6 +140,10 @@ def mirror(
     ours = backend.execute(table.select("key", "label", "period", value=table[flow]))
     ours["year"] = ours.period.astype(int) // 100
     ours = ours[ours.groupby("year").period.transform("nunique") == 12]  # whole years only
+    divisions = hs_divisions(backend)
+    if annual is not None and origin is None:
+        yearly = _annual_exports(backend, annual, partner, divisions)
+        ours = pd.concat([ours, yearly[~yearly.year.isin(ours.year)]], ignore_index=True)
     common = sorted(set(ours.year) & set(imports.year))
     if not common:
         raise NotInStoreError(
@@ -147,7 +156,7 @@ def mirror(
         raise NotInStoreError(f"{year} is not a whole year of both; these are: {common}.")
     reported = ours[ours.year == year].groupby(["key", "label"], as_index=False).value.sum()
     theirs = imports[imports.year == year].copy()
-    theirs["key"] = theirs.commodity.str[:6].map(hs_divisions(backend)).fillna("unclassified")
+    theirs["key"] = theirs.commodity.str[:6].map(divisions).fillna("unclassified")
     mirrored = theirs.groupby("key", as_index=False).value.sum()
     mirrored["value"] = mirrored.value * rate
     merged = reported.merge(mirrored, on="key", how="outer", suffixes=("_r", "_m"))
@@ -169,6 +178,20 @@ def mirror(
         reporter, partner, origin, year, band, currency, rate,
         records(totals)[0], out.reset_index(drop=True)[list(MIRROR_COLUMNS)],
     )  # fmt: skip
+
+
+def _annual_exports(
+    backend: Backend, annual: pd.DataFrame, partner: str, divisions: pd.Series
+) -> pd.DataFrame:
+    """The store's annual exports to ``partner`` by year and SITC division (key, label)."""
+    mine = annual[(annual.partner == partner) & annual.flow.isin(EXPORT_FLOWS)].copy()
+    mine["key"] = mine.commodity.astype(str).str[:6].map(divisions).fillna("unclassified")
+    summed = mine.groupby(["year", "key"], as_index=False).value.sum()
+    sitc = backend.table("sitc")
+    names = backend.execute(sitc.filter(sitc.level == 2).select("code", "name"))
+    summed["label"] = summed.key.map(dict(zip(names.code, names.name, strict=True)))
+    summed["label"] = summed.label.fillna(summed.key)
+    return summed
 
 
 def _gaps(frame: pd.DataFrame, band: float) -> pd.DataFrame:

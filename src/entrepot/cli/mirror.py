@@ -67,9 +67,11 @@ def mirror(
     origin's goods) against the partner's own imports, by SITC division and year, with the
     gap in value and %, inside or outside the CIF/FOB band."""
     from ..analysis.mirror import mirror as run_mirror
+    from ..store.annual import annual_cells
 
     with open_store(store, read_only=True) as opened:
         engine = connect_engine(backend, opened)
+        yearly = annual_cells(opened)
         result = run_mirror(
             engine,
             partner_data,
@@ -79,6 +81,7 @@ def mirror(
             year=year,
             origin=origin,
             band=band,
+            annual=yearly if len(yearly) else None,
         )
 
     def show() -> None:
