@@ -26,7 +26,7 @@ from ..compute.trade_indices import (
     BaseSums,
     Method,
     base_sums,
-    breakdown_series,
+    breakdowns_series,
     relatives_for,
     terms_of_trade,
     trims,
@@ -256,15 +256,12 @@ def compile_series(
             sums[base] = base_sums(cells, relatives, base, materialize, classes=classes)
             release([n for n in made[first:] if n.endswith("_elementary_by_mode")])
         release(big)
-        frames = []
-        for by in breakdowns:
-            step(by)
-            series = breakdown_series(
-                sums[BASE[by]], *classification, tables["partners"], by=by, method=method
-            )
-            frame = backend.execute(series.union(terms_of_trade(series)))
-            frame.insert(1, "breakdown", by)
-            frames.append(frame)
+        step("series")
+        series = breakdowns_series(
+            sums, *classification, tables["partners"], by=breakdowns, method=method
+        )
+        frame = backend.execute(series.union(terms_of_trade(series)))
+        frames = [frame[["period", *(c for c in frame.columns if c != "period")]]]
         missing = backend.execute(unpriced(cells, units))
     finally:
         release(list(made))

@@ -21,7 +21,7 @@ All functions build Ibis expressions; :mod:`entrepot.analysis.compilations` runs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import ibis
@@ -382,25 +382,54 @@ def breakdown_series(
     by = choice(by, BREAKDOWNS, "breakdown")
     if sums.base not in (BASE[by], *(("flow",) if by == "total" else ())):
         raise ValueError(f"The {by} breakdown needs sums by {BASE[by]}, not {sums.base}.")
-    classification = (commodity_sitc, sitc, partners)
-    links = node_indices(
-        sums.links, by, [method.formula], classification, ("matched_v1", *COUNTS)
-    ).rename(link=method.formula)
-    if method.linking == "annual" and sums.annual is not None:
-        annual = node_indices(sums.annual, by, [method.formula], classification)
-        levels = chain_annual(links, annual.rename(link=method.formula), NODE)
-    else:
-        levels = chain_overlap(links, NODE)
-    direct = node_indices(sums.direct, by, FORMULAS, classification).select(
-        "period", *NODE, **{f"{f}_yoy": f for f in FORMULAS}
+    series = breakdowns_series(
+        {BASE[by]: sums}, commodity_sitc, sitc, partners, by=[by], method=method
     )
-    values = node_sums(sums.values, by, ("value",), *classification)
-    t = attach(values, levels, ("period", *NODE))
-    t = attach(t, links.select("period", *NODE, "matched_v1", *COUNTS), ("period", *NODE))
-    t = attach(t, direct, ("period", *NODE))
+    return series.select(*SERIES_COLUMNS)
+
+
+def breakdowns_series(
+    sums: Mapping[str, BaseSums],
+    commodity_sitc: ir.Table,
+    sitc: ir.Table,
+    partners: ir.Table,
+    *,
+    by: Sequence[str],
+    method: Method,
+) -> ir.Table:
+    """The compiled series of every node of the breakdowns ``by``, each from the sums of
+    its base (``sums``, by :data:`BASE`): ``breakdown`` and :data:`SERIES_COLUMNS`.
+
+    The breakdowns' node sums are stacked, so that one expression chains, rescales and
+    rates them all: a query planned once, not once per breakdown."""
+    nodes = ("breakdown", *NODE)
+    classification = (commodity_sitc, sitc, partners)
+    bys = [choice(b, BREAKDOWNS, "breakdown") for b in by]
+
+    def stacked(part: Callable[[BaseSums, str], ir.Table]) -> ir.Table:
+        parts = [part(sums[BASE[b]], b).mutate(breakdown=ibis.literal(b)) for b in bys]
+        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+
+    links = stacked(
+        lambda s, b: node_indices(
+            s.links, b, [method.formula], classification, ("matched_v1", *COUNTS)
+        )
+    ).rename(link=method.formula)
+    if method.linking == "annual" and all(sums[BASE[b]].annual is not None for b in bys):
+        annual = stacked(lambda s, b: node_indices(s.annual, b, [method.formula], classification))
+        levels = chain_annual(links, annual.rename(link=method.formula), nodes)
+    else:
+        levels = chain_overlap(links, nodes)
+    direct = stacked(lambda s, b: node_indices(s.direct, b, FORMULAS, classification)).select(
+        "period", *nodes, **{f"{f}_yoy": f for f in FORMULAS}
+    )
+    values = stacked(lambda s, b: node_sums(s.values, b, ("value",), *classification))
+    t = attach(values, levels, ("period", *nodes))
+    t = attach(t, links.select("period", *nodes, "matched_v1", *COUNTS), ("period", *nodes))
+    t = attach(t, direct, ("period", *nodes))
     t = t.mutate(
-        price_index=rescaled(t, "level", NODE, method.reference_year),
-        value_index=rescaled(t, "value", NODE, method.reference_year),
+        price_index=rescaled(t, "level", nodes, method.reference_year),
+        value_index=rescaled(t, "value", nodes, method.reference_year),
     )
     t = t.mutate(volume_index=t.value_index / t.price_index * 100)
     in_year = (t.period // 100) == method.reference_year
@@ -412,12 +441,12 @@ def breakdown_series(
         # A month with no relative has no matched or imputed cell.
         cells_matched=t.cells_matched.coalesce(0),
         cells_imputed=t.cells_imputed.coalesce(0),
-        volume_ref_mean=ref_volume.over(ibis.window(group_by=list(NODE))),
+        volume_ref_mean=ref_volume.over(ibis.window(group_by=list(nodes))),
     )
     rated = with_rates(
-        t, NODE, {"value": "value", "price_index": "price", "volume_index": "volume"}
+        t, nodes, {"value": "value", "price_index": "price", "volume_index": "volume"}
     )
-    return rated.select(*SERIES_COLUMNS)
+    return rated.select("breakdown", *SERIES_COLUMNS)
 
 
 def trims(relatives: Relatives) -> ir.Table:
@@ -478,23 +507,28 @@ def terms_of_trade(series: ir.Table) -> ir.Table:
     Takes a compiled series; gives rows of the same columns with ``measure =
     'terms_of_trade'`` (values, volumes and cell counts do not apply and are null).
     """
+    # Series of several breakdowns (with ``breakdown``) pair within each breakdown.
+    extra = [c for c in ("breakdown",) if c in series.columns]
     exports = series.filter(series.measure == "total_exports")
     imports = series.filter(series.measure == "imports").select(
-        _period="period", _key="key", m_index="price_index"
+        _period="period", _key="key", m_index="price_index", **{f"_{c}": c for c in extra}
     )
     joined = exports.inner_join(
-        imports, [exports.period == imports._period, exports.key == imports._key]
+        imports,
+        [exports.period == imports._period, exports.key == imports._key]
+        + [exports[c] == imports[f"_{c}"] for c in extra],
     )
     tot = joined.select(
+        *extra,
         "period",
         "key",
         "label",
         measure=ibis.literal("terms_of_trade"),
         price_index=joined.price_index / joined.m_index * 100,
     )
-    rated = with_rates(tot, NODE, {"price_index": "price"})
+    rated = with_rates(tot, (*extra, *NODE), {"price_index": "price"})
     kinds = {**dict.fromkeys(COUNTS, "int64"), "low_coverage": "boolean"}
     missing = [c for c in SERIES_COLUMNS if c not in rated.columns]
     return rated.mutate(**{c: ibis.null(kinds.get(c, "float64")) for c in missing}).select(
-        *SERIES_COLUMNS
+        *extra, *SERIES_COLUMNS
     )
