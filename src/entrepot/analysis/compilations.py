@@ -240,6 +240,7 @@ def compile_series(
             materialize=materialize,
             correlation=correlation,
             editions=editions,
+            by_mode="mode" in breakdowns,
         )
         big = list(made)
         bridged = _bridged(backend, relatives.elementary, correlation, editions)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from .unit_values import priced
+from .unit_values import BASE_MODE, SOLE_MODE, priced
 
 MODE_COLUMNS: tuple[str, ...] = ("period", "flow", "mode", "v0", "v1", "relative", "trimmed",
                                  "imputed", "counted")  # fmt: skip
@@ -47,23 +47,40 @@ def _split(
     """
 
     rel = rel.filter(~rel.trimmed)  # a trimmed relative weighs in nowhere: none to split
+    sole = SOLE_MODE in rel.columns
 
-    def joined(side: ir.Table, at: ir.Value, time: str) -> ir.Table:
+    def joined(rows: ir.Table, side: ir.Table, at: At, time: str) -> ir.Table:
         renamed = side.rename(**{f"_r_{k}": k for k in keys})
-        cond = [at == renamed[time]] + [rel[k] == renamed[f"_r_{k}"] for k in keys]
-        return rel.inner_join(renamed, cond)
+        cond = [at(rows) == renamed[time]] + [rows[k] == renamed[f"_r_{k}"] for k in keys]
+        return rows.inner_join(renamed, cond)
 
-    carried = joined(now.rename(_at="period"), rel.period, "_at")
+    # A cell that travelled one way in the month (in its base) takes its whole value (base
+    # weight) there; the others look up what each mode carried.
+    looked_up = rel.filter(rel[SOLE_MODE].isnull()) if sole else rel
+    carried = joined(looked_up, now.rename(_at="period"), lambda r: r.period, "_at")
     in_month = carried.select(
         "period", "flow", "mode", v0=ibis.literal(0.0), v1=carried.value,
         relative="relative", trimmed="trimmed", imputed="imputed", counted=ibis.literal(True),
-    )  # fmt: skip
-    based = joined(before, before_at(rel), "_at")
+    ).select(*MODE_COLUMNS)  # fmt: skip
+    looked_up = rel.filter(rel[BASE_MODE].isnull()) if sole else rel
+    based = joined(looked_up, before, before_at, "_at")
     in_base = based.select(
         "period", "flow", "mode", v0=based.value, v1=ibis.literal(0.0),
         relative="relative", trimmed="trimmed", imputed="imputed", counted=based.v1 == 0,
+    ).select(*MODE_COLUMNS)  # fmt: skip
+    if not sole:
+        return in_month.union(in_base)
+    one = rel.filter(rel[SOLE_MODE].notnull())
+    one_month = one.select(
+        "period", "flow", mode=one[SOLE_MODE], v0=ibis.literal(0.0), v1=one.v1,
+        relative="relative", trimmed="trimmed", imputed="imputed", counted=ibis.literal(True),
     )  # fmt: skip
-    return in_month.select(*MODE_COLUMNS).union(in_base.select(*MODE_COLUMNS))
+    one = rel.filter(rel[BASE_MODE].notnull())
+    one_base = one.select(
+        "period", "flow", mode=one[BASE_MODE], v0=one.v0, v1=ibis.literal(0.0),
+        relative="relative", trimmed="trimmed", imputed="imputed", counted=one.v1 == 0,
+    )  # fmt: skip
+    return in_month.union(in_base, one_month, one_base)
 
 
 def mode_values(cells: ir.Table, keys: Sequence[str], units: ir.Table | None = None) -> ir.Table:

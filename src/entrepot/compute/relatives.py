@@ -21,6 +21,8 @@ from ..schema import choice
 from .classes import classify_commodities, commodity_classes
 from .editions import not_across_change
 from .unit_values import (
+    BASE_MODE,
+    SOLE_MODE,
     Outliers,
     flag_outliers,
     link_relatives,
@@ -81,7 +83,8 @@ def cell_relatives(
     Columns: period, the cell ``keys``, ``v0`` (base weight: the cell's value in the year
     of its price reference; 0 for a new cell), ``v1`` (its value in the month; 0 for a gone
     cell), ``relative``, ``group`` (SITC, 3 digits), ``trimmed`` and the ``rule`` that
-    trimmed it, ``imputed``. Imputed cells are never trimmed. ``years``: the cells' annual
+    trimmed it, ``imputed``; and, when ``elem`` has them, the month's and the base's one
+    mode (:data:`~.unit_values.SOLE_MODE`, :data:`~.unit_values.BASE_MODE`). Imputed cells are never trimmed. ``years``: the cells' annual
     unit values (:func:`~entrepot.compute.unit_values.annual`), when the caller has them.
     ``changed``: subheadings whose content changed with a new HS edition
     (:mod:`entrepot.compute.editions`), unmatched in its first year.
@@ -91,7 +94,8 @@ def cell_relatives(
     references = price_references(elem, keys, years, changed)
     matched = _grouped(link_relatives(elem, references, keys), commodity_sitc, sitc)
     flagged = flag_outliers(matched, rule, ["flow", "group"]).mutate(imputed=ibis.literal(False))
-    columns = ("period", *keys, *RELATIVE_COLUMNS)
+    modes = (SOLE_MODE, BASE_MODE) if SOLE_MODE in elem.columns else ()
+    columns = ("period", *keys, *RELATIVE_COLUMNS, *modes)
     flagged = flagged.select(*columns)
     if imputation == "exclude":
         return flagged
@@ -103,6 +107,7 @@ def cell_relatives(
         *keys,
         "v0",
         "v1",
+        *modes,
         relative=filled.class_relative,
         group=filled.group,
         trimmed=ibis.literal(False),

@@ -130,6 +130,7 @@ def relatives_for(
     dispersion: bool = True,
     correlation: ir.Table | None = None,
     editions: ir.Table | None = None,
+    by_mode: bool = True,
 ) -> Relatives:
     """The relatives of the cells ``method`` defines, from which every breakdown is summed.
 
@@ -137,14 +138,17 @@ def relatives_for(
     and every breakdown read (the default leaves them as one expression). The cells by mode
     stay an expression: :func:`base_sums` runs them only for the breakdown by mode.
     ``dispersion`` keeps each annual cell's spread of monthly unit values, which only the
-    homogeneity diagnostic reads. ``correlation`` (the ``hs_correlation`` classification)
+    homogeneity diagnostic reads. ``by_mode`` prepares the breakdown by mode (unless mode is
+    a key of the cell): each cell-month's one mode, and what each mode carried (``modes``).
+    ``correlation`` (the ``hs_correlation`` classification)
     leaves the subheadings a new HS edition changed unmatched in its first year
     (:mod:`entrepot.compute.editions`); ``editions`` (period, edition), when loads recorded
     them, says when the records changed edition.
     """
     keys = cell_keys(method.cell_keys)
     changed = None if correlation is None else changed_codes(correlation, editions)
-    elem = materialize("elementary", elementary(cells, keys, units))
+    by_mode = by_mode and "mode" not in keys
+    elem = materialize("elementary", elementary(cells, keys, units, sole_mode=by_mode))
     years = materialize("annual cells", annual(elem, keys, spread=True, dispersion=dispersion))
     relatives = materialize(
         "relatives",
@@ -167,7 +171,7 @@ def relatives_for(
             links = not_across_change(links, changed, (links.period // 100).cast("int32"))
         flagged = flag_outliers(links, method.outliers)
         yearly = materialize("annual", flagged.mutate(imputed=ibis.literal(False)))
-    modes = None if "mode" in keys else mode_values(cells, keys, units)
+    modes = mode_values(cells, keys, units) if by_mode else None
     return Relatives(keys, elem, years, relatives, direct, yearly, modes)
 
 
@@ -315,6 +319,8 @@ def base_sums(
     keys = ["flow"] if base == "flow" else ["flow", column]
     values = cells.group_by(["period", *keys]).aggregate(value=cells.value.sum())
     links, direct, annual = relatives.relatives, relatives.direct, relatives.annual
+    if base == "mode" and "mode" not in relatives.keys and relatives.modes is None:
+        raise ValueError("Sums by mode need the relatives made with by_mode.")
     if base == "mode" and relatives.modes is not None:
         modes = materialize("elementary by mode", relatives.modes)
         links = link_relatives_by_mode(links, modes, relatives.keys)
@@ -491,7 +497,9 @@ def compile_indices(
         min_coverage=min_coverage,
     ).checked()
     by = choice(by, BREAKDOWNS, "breakdown")
-    rel = relatives_for(cells, commodity_sitc, sitc, method, units=units, dispersion=False)
+    rel = relatives_for(
+        cells, commodity_sitc, sitc, method, units=units, dispersion=False, by_mode=by == "mode"
+    )
     classes = commodity_classes(commodity_sitc, sitc)
     # Alone, the total needs sums by flow only, not the sums by commodity that every
     # SITC breakdown of a compilation shares.

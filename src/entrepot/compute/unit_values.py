@@ -57,22 +57,54 @@ class Outliers:
     """Fences apply only in groups with at least this many cells (quartiles of fewer mislead)."""
 
 
+SOLE_MODE = "sole_mode"
+"""The one mode of transport an elementary cell's month (or year) travelled by, null when
+it went by several or by an unstated one (see :func:`elementary`)."""
+BASE_MODE = "base_mode"
+"""A relative's :data:`SOLE_MODE` in its base period (the price reference's year, or the
+same month a year earlier)."""
+
+
 def elementary(
-    cells: ir.Table, keys: Sequence[str] = ELEMENTARY_KEY, units: ir.Table | None = None
+    cells: ir.Table,
+    keys: Sequence[str] = ELEMENTARY_KEY,
+    units: ir.Table | None = None,
+    *,
+    sole_mode: bool = False,
 ) -> ir.Table:
     """Monthly elementary cells with a positive value and quantity, with their unit value.
 
     ``units`` (``commodity, unit``: the office's item list) gives a unit to cells that
-    have a quantity but no unit of their own.
+    have a quantity but no unit of their own. With ``sole_mode``, each cell-month's
+    :data:`SOLE_MODE`, which the relatives carry so that the breakdown by mode needs no
+    lookup for the cells that travelled one way (:mod:`entrepot.compute.modes`).
     """
     usable = priced(cells, keys, units)
+    extra = {}
+    if sole_mode:
+        one = (usable["mode"].min() == usable["mode"].max()) & (
+            usable["mode"].count() == usable.count()
+        )
+        extra[SOLE_MODE] = _sole(one, usable["mode"].min())
     # Unit value inside the aggregate: a mutate after it makes DuckDB keep the grouped
     # table twice (two CTEs), which costs time and memory at scale.
     return usable.group_by(["period", *keys]).aggregate(
         value=usable.value.sum(),
         quantity=usable.quantity.sum(),
         unit_value=usable.value.sum() / usable.quantity.sum(),
+        **extra,
     )
+
+
+def _sole(one: ir.BooleanValue, mode: ir.Value) -> ir.Value:
+    """``mode`` where ``one``, else null of the column's own type: a CASE without a typed
+    NULL keeps DuckDB's enum (one byte a row) where a literal null would make it text."""
+    return ibis.cases((one, mode))
+
+
+def _no_mode(like: ir.Value) -> ir.Value:
+    """A null :data:`SOLE_MODE` of ``like``'s type (see :func:`_sole`)."""
+    return ibis.cases((ibis.literal(False), like))
 
 
 def priced(cells: ir.Table, keys: Sequence[str], units: ir.Table | None = None) -> ir.Table:
@@ -134,6 +166,10 @@ def annual(
             "mean_unit_value": elem.unit_value.mean(),
             "sd": elem.unit_value.std(how="pop"),
         }
+    if SOLE_MODE in elem.columns:  # the year's one mode: every month's, the same
+        sole = elem[SOLE_MODE]
+        one = (sole.min() == sole.max()) & (sole.count() == elem.count())
+        extra[SOLE_MODE] = _sole(one, sole.min())
     return elem.group_by([year, *keys]).aggregate(  # unit value inside: see elementary()
         value=elem.value.sum(),
         quantity=elem.quantity.sum(),
@@ -154,14 +190,17 @@ def price_references(
     (:func:`~entrepot.compute.editions.changed_codes`): subheadings that serve no reference
     into the first year of a new HS edition."""
     years = annual(elem, keys) if years is None else years
+    base = {BASE_MODE: years[SOLE_MODE]} if SOLE_MODE in years.columns else {}
     serves_next = years.select(
-        *keys, year=(years.year + 1).cast("int32"), v0=years.value, p0=years.unit_value
+        *keys, year=(years.year + 1).cast("int32"), v0=years.value, p0=years.unit_value, **base
     )
     if changed is not None:
         serves_next = not_across_change(serves_next, changed, serves_next.year)
-    own_first = years.filter(years.year == years.year.min()).select(
-        *keys, year=years.year.cast("int32"), v0=years.value, p0=years.unit_value
-    )
+    first = years.filter(years.year == years.year.min())
+    own_first = first.select(
+        *keys, year=first.year.cast("int32"), v0=first.value, p0=first.unit_value,
+        **({BASE_MODE: first[SOLE_MODE]} if base else {}),
+    )  # fmt: skip
     return serves_next.union(own_first)
 
 
@@ -173,9 +212,11 @@ def link_relatives(elem: ir.Table, references: ir.Table, keys: Sequence[str]) ->
     """Cells matched with their price reference: ``v0`` (base weight), ``v1`` (the month's
     value) and ``relative``."""
     now = _with_year(elem)
+    modes = [BASE_MODE] if BASE_MODE in references.columns else []
     ref = references.select(
-        _year=references.year, **{f"_{k}": references[k] for k in keys}, v0="v0", p0="p0"
-    )
+        _year=references.year, **{f"_{k}": references[k] for k in keys}, v0="v0", p0="p0",
+        **{m: m for m in modes},
+    )  # fmt: skip
     cond = [now.year == ref._year] + [now[k] == ref[f"_{k}"] for k in keys]
     joined = now.inner_join(ref, cond)
     return joined.select(
@@ -184,6 +225,7 @@ def link_relatives(elem: ir.Table, references: ir.Table, keys: Sequence[str]) ->
         v0=joined.v0,
         v1=joined.value,
         relative=joined.unit_value / joined.p0,
+        **({SOLE_MODE: joined[SOLE_MODE], BASE_MODE: joined[BASE_MODE]} if modes else {}),
     )
 
 
@@ -198,14 +240,20 @@ def link_unmatched(
     start = references.year.min()
     now = _with_year(elem)
     now = now.filter(now.year > start)
+    # A new cell has no base, a gone one no month: neither has a mode there.
+    modes = BASE_MODE in references.columns
+    sole = {SOLE_MODE: now[SOLE_MODE], BASE_MODE: _no_mode(now[SOLE_MODE])} if modes else {}
     new = (
-        now.select("period", "year", *keys, v1=now.value)
+        now.select("period", "year", *keys, v1=now.value, **sole)
         .anti_join(references, ["year", *keys])
         .mutate(v0=ibis.literal(0.0))
     )
     months = now.select("period", "year", "flow").distinct()
     later = references.filter(references.year > start)
-    candidates = later.inner_join(months, ["year", "flow"]).select("period", "year", *keys, "v0")
+    carried = [BASE_MODE] if modes else []
+    candidates = later.inner_join(months, ["year", "flow"]).select(
+        "period", "year", *keys, "v0", *carried
+    )
     if years is None:
         gone = candidates.anti_join(now, ["period", *keys])
     else:
@@ -216,7 +264,9 @@ def link_unmatched(
         bit = (found.traded / 2 ** (found.period % 100 - 1)).floor() % 2
         gone = found.filter(found.traded.isnull() | (bit == 0))
     gone = gone.mutate(v1=ibis.literal(0.0))
-    columns = ("period", *keys, "v0", "v1")
+    if modes:
+        gone = gone.mutate(**{SOLE_MODE: _no_mode(gone[BASE_MODE])})
+    columns = ("period", *keys, "v0", "v1", *((SOLE_MODE, BASE_MODE) if modes else ()))
     return new.select(*columns).union(gone.select(*columns))
 
 
@@ -227,17 +277,20 @@ def year_ago_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
     # (Both sides in int64: Ibis will not compare an int64 column with an int32 scalar.)
     now = elem.filter(elem.period.cast("int64") - 100 >= elem.period.min().cast("int64"))
     base = elem.filter(elem.period.cast("int64") + 100 <= elem.period.max().cast("int64"))
+    modes = SOLE_MODE in elem.columns
     shifted = base.select(
         _time=(base.period + 100).cast("int32"),
         **{f"_{k}": base[k] for k in keys},
         v0=base.value,
         p0=base.unit_value,
+        **({BASE_MODE: base[SOLE_MODE]} if modes else {}),
     )
     cond = [now.period == shifted._time] + [now[k] == shifted[f"_{k}"] for k in keys]
     joined = now.inner_join(shifted, cond)
     return joined.select(
-        "period", *keys, v0=joined.v0, v1=joined.value, relative=joined.unit_value / joined.p0
-    )
+        "period", *keys, v0=joined.v0, v1=joined.value, relative=joined.unit_value / joined.p0,
+        **({SOLE_MODE: joined[SOLE_MODE], BASE_MODE: joined[BASE_MODE]} if modes else {}),
+    )  # fmt: skip
 
 
 def annual_relatives(elem: ir.Table, keys: Sequence[str]) -> ir.Table:
