@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from entrepot.compute.trade_indices import (
     compile_indices,
     relatives_for,
 )
-from entrepot.compute.unit_values import Outliers
+from entrepot.compute.unit_values import BASE_MODE, SOLE_MODE, Outliers
 from entrepot.store import Store
 from entrepot.store.domains import widen
 
@@ -159,3 +160,30 @@ def test_modes_add_up_to_the_cells(cells: pd.DataFrame) -> None:
             assert len(want) > 0
             assert got.index.equals(want.index), part
             np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12, atol=1e-9)
+
+
+@SETTINGS
+@given(cells=panels())
+def test_a_sole_mode_splits_as_the_lookup_does(cells: pd.DataFrame) -> None:
+    """A cell-month that travelled one way goes to its mode whole, without looking up what
+    each mode carried: the same sums as when every cell-month looks them up."""
+    with store_of(cells) as be:
+        cell, commodity_sitc, sitc, _ = tables(be)
+        rel = relatives_for(cell, commodity_sitc, sitc, Method(reference_year=2024))
+        assert SOLE_MODE in rel.relatives.columns and BASE_MODE in rel.direct.columns
+        plain = replace(
+            rel,
+            relatives=rel.relatives.drop(SOLE_MODE, BASE_MODE),
+            direct=rel.direct.drop(SOLE_MODE, BASE_MODE),
+        )
+        for part, pieces in (("links", SUMS), ("direct", DIRECT_PIECES)):
+            frames = []
+            for made in (rel, plain):
+                sums = be.execute(getattr(base_sums(cell, made, "mode"), part))
+                frames.append(sums.set_index(["period", "flow", "mode"]).sort_index())
+            got, want = frames
+            assert len(want) > 0
+            assert got.index.equals(want.index), part
+            np.testing.assert_allclose(
+                got[list(pieces)].to_numpy(), want[list(pieces)].to_numpy(), rtol=1e-12, atol=1e-9
+            )
