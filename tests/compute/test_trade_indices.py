@@ -259,3 +259,29 @@ def test_the_total_alone_equals_the_total_of_a_compilation(backend: Make) -> Non
     shared = shared.sort_values(["measure", "key", "period"]).reset_index(drop=True)
     assert len(alone) == len(shared) == 3 * 36  # domestic, re- and total exports; 36 months
     pd.testing.assert_frame_equal(alone, shared, check_exact=False, rtol=1e-12)
+
+
+def test_breakdown_by_mode_by_hand(backend: Make) -> None:
+    """A (HK$10 a month at HK$1) goes by sea in 2023 and 2024 and by air in 2025 (9.6 at
+    1.2: relative 1.2); B (10 a month at HK$2, then 14) goes half by air, half by sea
+    (relative 1). In January 2025, against 2024 (A 120 by sea; B 60 by each mode):
+
+        air: Laspeyres = 1·60 / 60 = 1,   Paasche = (9.6 + 7) / (8 + 7) = 16.6/15
+        sea: Laspeyres = (1.2·120 + 1·60) / 180 = 17/15,   Paasche = 7 / 7 = 1
+
+    A travelled one way in each period (its whole weight to sea, its whole value to air),
+    B two ways (looked up by mode); the same holds against January 2024."""
+    cells = hand_cells()
+    a = cells.commodity == "85423190"
+    cells.loc[a, "mode"] = ["sea" if p < 202501 else "air" for p in cells.period[a]]
+    b = cells[~a]
+    halves = [b.assign(value=b.value / 2, quantity=b.quantity / 2, mode=m) for m in ("air", "sea")]
+    cells = pd.concat([cells[a], *halves], ignore_index=True)
+    frame, _ = run(backend, cells, by="mode")
+    air, sea = row(frame, "re_exports", 202501, "air"), row(frame, "re_exports", 202501, "sea")
+    assert air.price_index == pytest.approx(100 * math.sqrt(16.6 / 15), rel=1e-12)
+    assert sea.price_index == pytest.approx(100 * math.sqrt(17 / 15), rel=1e-12)
+    assert air.fisher_yoy == pytest.approx(math.sqrt(16.6 / 15), rel=1e-12)
+    assert sea.fisher_yoy == pytest.approx(math.sqrt(17 / 15), rel=1e-12)
+    assert (air.value, sea.value) == (16.6, 7.0)
+    assert (air.cells_matched, sea.cells_matched) == (2, 1)
