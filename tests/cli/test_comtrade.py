@@ -243,6 +243,11 @@ def test_annual_rows_kept_apart_from_the_months(tmp_path: Path) -> None:
         "value: not a number of zero or more",
         "is not a number: expected the value in US$",
     }
+    # The load's history balances: the annual cells are stored too.
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute(
+            "SELECT rows_read, rows_stored, rows_rejected FROM loads"
+        ).fetchall() == [(7, 4, 3)]
 
     out = tmp_path / "annual.csv"
     assert f"Wrote 3 annual cells (values in US$) to {out}." in " ".join(
@@ -285,6 +290,10 @@ def test_annual_rows_withheld_by_strict_and_refused_by_a_dataset(tmp_path: Path)
     result = run("--store", store, "ingest", FILES / "plus-annual.csv", "--strict")
     assert result.exit_code == 2
     assert annual(store) == [] and cells(store) == []
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute(
+            "SELECT rows_read, rows_stored, rows_rejected FROM loads"
+        ).fetchall() == [(7, 0, 7)]
     assert error_of("ingest", FILES / "plus-annual.csv", "--to", tmp_path / "ds") == (
         "error: The files hold 3 annual rows, which a dataset does not keep: load them "
         "into a store (--store)."

@@ -164,3 +164,33 @@ def test_each_month_keeps_its_edition(tmp_path: Path) -> None:
         202112: "HS2017",
         202201: "HS2022",
     }
+
+
+def test_a_changed_subheading_weighs_by_mode_as_in_the_total(tmp_path: Path) -> None:
+    """With C (HS 854239, unchanged, constant price) in B's SITC group, B is new in 2022
+    and imputed with C's class mean, at no base weight: by mode (all goods by sea) too,
+    though B traded by sea in 2021. So the one mode's index is the total's."""
+    (tmp_path / "sea").mkdir()
+    with write_store(tmp_path / "sea", correlation=True) as store:
+        store.close()
+    records = tmp_path / "sea" / "records.csv"
+    lines = records.read_text().splitlines()
+    extra = [f"{y}-{m:02d},domestic_exports,85423900,USA,50,10,NO." for y in (2021, 2022)
+             for m in range(1, 13)]  # fmt: skip
+    records.write_text(
+        "\n".join([lines[0] + ",mode"] + [f"{line},sea" for line in lines[1:] + extra]) + "\n"
+    )
+    commodities = tmp_path / "sea" / "commodities.csv"
+    commodities.write_text(commodities.read_text() + "85423900,77641\n")
+    (tmp_path / "sea" / "store.duckdb").unlink()
+    files = [tmp_path / "sea" / n for n in
+             ("commodities.csv", "sitc.csv", "partners.csv", "hs2022-hs2017.csv")]  # fmt: skip
+    with Store(tmp_path / "sea" / "store.duckdb") as store:
+        load_classifications(store, files)
+        ingest_files(store, [records])
+        report = compile_store(store, duckdb_backend(store), reference_year=2021)
+        total = stored.series_of(store, report.compile_id, "domestic_exports", "total")
+        sea = stored.series_of(store, report.compile_id, "domestic_exports", "mode", ["sea"])
+    assert report.bridged == {202200 + m: (1, 300.0) for m in range(1, 13)}
+    assert sea.price_index.tolist() == pytest.approx(total.price_index.tolist(), rel=1e-12)
+    assert sea.cells_imputed.tolist() == total.cells_imputed.tolist()

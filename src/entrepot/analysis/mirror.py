@@ -27,11 +27,10 @@ import pandas as pd
 from ..backends import Backend
 from ..errors import InputError, NotInStoreError
 from ..ingest import comtrade
+from ..schema import EXPORT_FLOWS
 from .filters import narrowed
 from .numbers import records
 from .summary import values_by
-
-EXPORT_FLOWS = ("domestic_exports", "re_exports")
 
 DEFAULT_BAND = 10.0
 """The CIF/FOB band, in % of the reported exports, inside which a gap is unremarkable."""

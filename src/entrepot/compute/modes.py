@@ -62,7 +62,10 @@ def _split(
         "period", "flow", "mode", v0=ibis.literal(0.0), v1=carried.value,
         relative="relative", trimmed="trimmed", imputed="imputed", counted=ibis.literal(True),
     ).select(*MODE_COLUMNS)  # fmt: skip
-    looked_up = rel.filter(rel[BASE_MODE].isnull()) if sole else rel
+    # A relative with no base weight (a new cell, or one a new HS edition changed) has
+    # none by mode either, whatever its cell carried in the base period.
+    weighed = rel.filter(rel.v0 != 0)
+    looked_up = weighed.filter(weighed[BASE_MODE].isnull()) if sole else weighed
     based = joined(looked_up, before, before_at, "_at")
     in_base = based.select(
         "period", "flow", "mode", v0=based.value, v1=ibis.literal(0.0),

@@ -84,8 +84,9 @@ def cell_relatives(
     of its price reference; 0 for a new cell), ``v1`` (its value in the month; 0 for a gone
     cell), ``relative``, ``group`` (SITC, 3 digits), ``trimmed`` and the ``rule`` that
     trimmed it, ``imputed``; and, when ``elem`` has them, the month's and the base's one
-    mode (:data:`~.unit_values.SOLE_MODE`, :data:`~.unit_values.BASE_MODE`). Imputed cells are never trimmed. ``years``: the cells' annual
-    unit values (:func:`~entrepot.compute.unit_values.annual`), when the caller has them.
+    mode (:data:`~.unit_values.SOLE_MODE`, :data:`~.unit_values.BASE_MODE`). Imputed cells
+    are never trimmed. ``years``: the cells' annual unit values
+    (:func:`~entrepot.compute.unit_values.annual`), when the caller has them.
     ``changed``: subheadings whose content changed with a new HS edition
     (:mod:`entrepot.compute.editions`), unmatched in its first year.
     """

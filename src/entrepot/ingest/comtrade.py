@@ -67,10 +67,10 @@ from .batch import BATCH_ROWS, BATCH_SCHEMA, PROBLEM
 
 ANNUAL_COLUMNS: tuple[str, ...] = (
     "year", "flow", "commodity", "partner", "consignment", "mode", "unit",
-    "value", "quantity", "net_weight", "line",
+    "value", "quantity", "net_weight",
 )  # fmt: skip
-"""An annual row as kept apart: its year (int), entrepot's fields (text; numbers as
-floats), and the line (or record) of the file it came from."""
+"""An annual row as kept apart: its year (int) and entrepot's fields (text; numbers as
+floats)."""
 
 YEAR = "_year"
 """The year of an annual row (text), null for a monthly one."""
@@ -276,7 +276,7 @@ def rows(frame: pd.DataFrame, layout: str, customs: str = DEFAULT_CUSTOMS) -> pd
 def annual_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The annual rows of :func:`rows` that break no rule, as :data:`ANNUAL_COLUMNS`."""
     kept = table[table[YEAR].notna() & table[PROBLEM].isna()]
-    out = kept.rename(columns={YEAR: "year", LINE: "line"}).loc[:, list(ANNUAL_COLUMNS)]
+    out = kept.rename(columns={YEAR: "year"}).loc[:, list(ANNUAL_COLUMNS)]
     out["year"] = out.year.astype(int)
     for name in ("value", "quantity", "net_weight"):
         out[name] = pd.to_numeric(out[name], errors="coerce").astype(float)

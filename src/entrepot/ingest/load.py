@@ -192,8 +192,10 @@ def ingest(
             step(f"writing {report.rows_stored:,} rows")
             with store.transaction():
                 _commit(con, report, strict, mode, files)
-                if annual_rows is not None and report.load_id is not None:
-                    _commit_annual(con, report, annual_rows, strict, mode)
+                if annual_rows is not None and report.load_id is not None and report.rows_annual:
+                    report.annual_cells = annual.store_annual(
+                        con, annual_rows, load_id=report.load_id, mode=mode
+                    )
                 if report.load_id is not None and report.rows_stored:
                     loads.record_editions(
                         con,
@@ -294,7 +296,7 @@ def _stage(
 
     The text as read goes to ``_text`` only for bad rows (to report it); ``record_id`` is
     staged for all rows, since repeats can only be found across the whole load. A UN
-    Comtrade file's annual rows go to ``apart`` (with their file), never to staging.
+    Comtrade file's annual rows go to ``apart``, never to staging.
     """
     for statement in _STAGING_TABLES:
         con.execute(statement)
@@ -305,10 +307,7 @@ def _stage(
         def note(fraction: float, read: list[float] = read) -> None:
             read[0] = fraction
 
-        def aside(rows: pd.DataFrame, name: str = source.name) -> None:
-            apart(rows.assign(file=name))
-
-        for batch in source.batches(note, aside):
+        for batch in source.batches(note, apart):
             _stage_batch(con, batch, source.name, row, stage_sql)
             row += batch.num_rows
             if progress:
@@ -383,10 +382,10 @@ def _commit(
     load_id = loads.next_load_id(con)
     report.load_id = load_id
     started = datetime.now()
-    if strict and report.rows_rejected > 0:
-        report.withheld = report.rows_stored
+    if strict and report.rows_rejected > 0:  # annual rows are withheld with the records
+        report.withheld = report.rows_stored + report.rows_annual
         report.rows_rejected += report.withheld
-        report.rows_stored = 0
+        report.rows_stored = report.rows_annual = 0
     else:
         stored = loads.store_cells(
             con,
@@ -406,29 +405,13 @@ def _commit(
         started=started,
         files=report.files,
         rows_read=report.rows_read,
-        rows_stored=report.rows_stored,
+        rows_stored=report.rows_stored + report.rows_annual,  # annual cells are stored too
         rows_rejected=report.rows_rejected,
         cells=report.cells,
         value=report.value,
         mode=mode,
     )
     loads.record_files(con, load_id, files)
-
-
-def _commit_annual(
-    con: duckdb.DuckDBPyConnection, report: LoadReport, rows: pd.DataFrame, strict: bool, mode: str
-) -> None:
-    """Keep the load's annual rows apart (inside the transaction), unless ``strict``
-    withheld the load: then they count among the rejected, as its good records do."""
-    if report.withheld or (strict and report.rows_rejected):
-        report.withheld += report.rows_annual
-        report.rows_rejected += report.rows_annual
-        report.rows_annual = 0
-        return
-    assert report.load_id is not None
-    report.annual_cells = annual.store_annual(
-        con, rows.drop(columns=["file", "line"]), load_id=report.load_id, mode=mode
-    )
 
 
 def _convert_years(rows: pd.DataFrame, rates: Rates) -> pd.DataFrame:
