@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -21,8 +22,13 @@ from entrepot.errors import InputError, PeriodError
 from entrepot.ingest.checks import (
     CEILING,
     FORMATS,
+    NUMBER_FIELDS,
     NumberFormat,
     PeriodRange,
+    accepted,
+    any_bad,
+    parsed,
+    rules,
 )
 from entrepot.ingest.load import LoadReport, ingest
 from entrepot.periods import Period
@@ -331,3 +337,90 @@ def test_any_number_written_in_the_declared_format_reads_back(
         stored = dict(store.query("SELECT commodity, value FROM cells"))
         assert [stored[f"{i:08d}"] for i in range(len(values))] == values
         store.close()
+
+
+_GOOD = {
+    "period": ["2025-12", "202512", " 2025-01 "],
+    "flow": ["imports", "re_exports", "Domestic Exports", "re-export", "DX"],
+    "commodity": ["85423100", " 854231", "8542310099"],
+    "partner": ["US", "usa", " cn "],
+    "consignment": ["CN", "cn", "", None],
+    "origin": ["JP", " jp", "", None],
+    "mode": ["air", "Sea", " land ", "", None],
+    "unit": ["KG", "no.", "", None],
+    "value": ["100", "1.5", " 2 ", "0"],
+    "quantity": ["3", "0", "", None],
+    "net_weight": ["1", "1e15", "2.", ".5", "", None],
+}
+"""Text every rule accepts (a quantity only without a unit), in spellings a load reads."""
+
+_ODD = {
+    "period": ["2025-13", "2025-1", "25-12", "1989-12", "2026-07", "", None],
+    "flow": ["exports", "x", "", None],
+    "commodity": ["8542310", "85423100a", "\uff1012345", "", None],
+    "partner": ["U", "USAA", "U$", "\u00df", "\u00a0US", "", None],
+    "consignment": ["C-N", "C"],
+    "origin": ["J", "JPNN"],
+    "mode": ["rail", "AIR!"],
+    "unit": ["KG"],
+    "value": ["-1", "1e16", "1e999", "1,000", "1.000,5", "1 000", "abc", "", None],
+    "quantity": ["-2", "1 000", "1,5", "x", "1e16"],
+    "net_weight": ["-1", "2e15", "1.5.1", "x"],
+}
+"""Text some rule rejects, or that another number format would read."""
+
+
+def _row(odd: list[str], draw: st.DrawFn) -> dict[str, str | None]:
+    return {f: draw(st.sampled_from((_ODD if f in odd else _GOOD)[f])) for f in _GOOD}
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> dict[str, str | None]:
+    """A row whose fields read well but for none, one or two."""
+    odd = draw(st.lists(st.sampled_from(list(_GOOD)), max_size=2))
+    return _row(odd, draw)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(_rows(), min_size=1, max_size=30),
+    numbers=st.sampled_from(FORMATS),
+    problem=st.lists(st.sampled_from([None] * 5 + ["too many fields"]), min_size=30, max_size=30),
+)
+def test_accepted_rows_are_those_that_break_no_rule(
+    rows: list[dict[str, str | None]], numbers: NumberFormat, problem: list[str | None]
+) -> None:
+    """The test a load makes of every row (``accepted``) agrees with the rules one by one."""
+    periods = PeriodRange(Period(1990, 1), Period(2026, 6))
+    columns = {f: [r[f] for r in rows] for f in _GOOD}
+    table = pa.table({**columns, "_problem": problem[: len(rows)]}, schema=_TEXT_SCHEMA)
+    parsed_sql = ", ".join(f"{sql} AS {name}" for name, (_, sql) in parsed(numbers).items())
+    con = duckdb.connect()
+    con.register("batch", table)
+    fast, slow = zip(
+        *con.execute(
+            f"SELECT {accepted(periods)}, NOT ({any_bad(rules(numbers, periods))}) "
+            f"FROM (SELECT *, {parsed_sql} FROM batch)"
+        ).fetchall(),
+        strict=True,
+    )
+    assert fast == slow
+
+
+_TEXT_SCHEMA = pa.schema(
+    [
+        pa.field(name, pa.string())
+        for name in (
+            "period",
+            "flow",
+            "commodity",
+            "partner",
+            "consignment",
+            "origin",
+            "mode",
+            "unit",
+            *NUMBER_FIELDS,
+            "_problem",
+        )
+    ]
+)

@@ -137,16 +137,16 @@ def test_strict_stores_nothing_but_keeps_rejects(store: Store) -> None:
 
 def stop_after_batches(monkeypatch: pytest.MonkeyPatch, batches: int) -> None:
     """Make the next load fail when it has staged ``batches`` batches."""
-    stage = load._stage_batch
+    stage = load._numbered
     staged: list[int] = []
 
-    def stage_then_stop(*args: Any) -> None:
+    def stage_then_stop(*args: Any) -> pa.RecordBatch:
         if len(staged) == batches:
             raise EntrepotError(f"load stopped on purpose after {batches} batch(es)")
         staged.append(1)
-        stage(*args)
+        return stage(*args)
 
-    monkeypatch.setattr(load, "_stage_batch", stage_then_stop)
+    monkeypatch.setattr(load, "_numbered", stage_then_stop)
 
 
 def test_failed_load_leaves_store_unchanged(
@@ -339,3 +339,28 @@ def test_unreadable_fixed_width_line_is_rejected_with_its_reason(
     assert (
         report.rejects[1].reason == "transaction type '2' is not an HS item record (expected '1')"
     )
+
+
+def test_rows_with_and_without_record_ids_share_their_cell(store: Store, tmp_path: Path) -> None:
+    """Rows without a record id are summed as they are read; rows with one are kept apart
+    (to find repeats) and join their cell when it is stored; a repeated id is rejected."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "period,flow,commodity,partner,value,quantity,unit,record_id\n"
+        "2025-01,imports,85423100,US,100,1,KG,\n"
+        "2025-01,imports,85423100,US,20.5,2,KG,A1\n"
+        "2025-01,imports,85423100,US,3,4,KG,\n"
+        "2025-01,imports,85423100,US,7,8,KG,A1\n"
+        "2025-01,imports,85423100,CN,1000,1,KG,A2\n"
+    )
+    report = ingest(store, [path])
+    assert (report.rows_read, report.rows_stored, report.rows_rejected) == (5, 4, 1)
+    assert report.rejects[0].line == 5 and report.rejects[0].rule == "duplicate_record_id"
+    assert store.query("SELECT partner, value, quantity, records FROM cells ORDER BY partner") == [
+        ("CN", 1000.0, 1.0, 1),
+        ("US", 123.5, 7.0, 3),
+    ]
+    assert store.query("SELECT record_id, value FROM records ORDER BY record_id") == [
+        ("A1", 20.5),
+        ("A2", 1000.0),
+    ]

@@ -7,16 +7,17 @@ replacement is recorded in ``revisions``. Any failure rolls the whole load back.
 Where each part lives:
 
 - reading: :mod:`.readers` and :mod:`.fixedwidth` turn files into batches (:mod:`.batch`);
-- staging and checking (here, with the rules of :mod:`.checks`): the batches go to the
-  temporary tables ``_staging`` and ``_text``, and the broken rules to ``_violations``;
-  nothing permanent is touched;
+- staging and checking (here, with the rules of :mod:`.checks`): one query reads the
+  batches as they come, sums the accepted rows into cells and keeps each rejected row
+  whole (the temporary table ``_groups``); the broken rules go to ``_violations``.
+  Nothing permanent is touched, and the load's rows are never held all at once;
 - storing: :mod:`entrepot.store.loads` writes the cells, revisions, rejects and the load's
   row, inside :meth:`Store.transaction`, and reads the rejects back for the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,18 +31,17 @@ from ..backends import engine_errors
 from ..classifications.codes import HS_EDITIONS, edition_in_force
 from ..errors import InputError, StoreError
 from ..periods import Period
-from ..schema import FIELD_NAMES, LINE
+from ..schema import CELL_KEY, FIELD_NAMES, LINE
 from ..store import Store, annual, loads
 from ..store.loads import LOAD_MODES, Revision
 from . import fixedwidth, safeguards
-from .batch import PROBLEM
+from .batch import BATCH_SCHEMA, PROBLEM
 from .checks import (
     DUPLICATES_SQL,
-    PARSED,
     NumberFormat,
     PeriodRange,
     Rule,
-    any_bad,
+    accepted,
     parsed,
     rules,
 )
@@ -155,7 +155,8 @@ def ingest(
     numbers = numbers or NumberFormat()
     numbers.check_sources((s.path, s.format) for s in sources)
     currency = rates.currency if rates is not None else store.currency
-    checks = rules(numbers, periods or PeriodRange.default(), currency)
+    periods = periods or PeriodRange.default()
+    checks = rules(numbers, periods, currency)
     report = LoadReport(None, [str(p) for p in paths])
     for path, flows in skips.items():
         if flows:
@@ -169,12 +170,14 @@ def ingest(
     yearly: list[pd.DataFrame] = []
     try:
         with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
-            _stage(con, sources, progress, _stage_sql(numbers, checks), yearly.append)
+            _stage(
+                con, sources, progress, yearly.append, numbers=numbers, periods=periods, rates=rates
+            )
             step("checking the rows")
             _check(con, checks)
             annual_rows = pd.concat(yearly, ignore_index=True) if yearly else None
             if rates is not None:
-                _convert(con, rates)
+                _check_rates(con, rates)
                 if annual_rows is not None:
                     annual_rows = _convert_years(annual_rows, rates)
             _fill_counts(con, report)
@@ -210,7 +213,7 @@ def ingest(
                 step("committing")
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
-        for name in ("_staging", "_text", "_duplicates", "_violations"):
+        for name in ("_groups", "_staged", "_sources", "_duplicates", "_violations"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 
@@ -230,9 +233,8 @@ def _months(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(r[0]) for r in con.execute(f"SELECT DISTINCT n_period FROM {GOOD_ROWS}").fetchall()]
 
 
-def _convert(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
-    """Values in ``rates.currency`` into the store's, each month at its rate; a month the
-    rates do not give refuses the load."""
+def _check_rates(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
+    """Refuse the load if ``rates`` lacks a month it stores (staging converted the others)."""
     missing = sorted(set(_months(con)) - set(rates.by_month))
     if missing:
         shown = ", ".join(str(Period.from_key(p)) for p in missing[:6])
@@ -240,12 +242,6 @@ def _convert(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
             f"{rates.source} gives no rate for {shown}"
             f"{' and more' if len(missing) > 6 else ''}: nothing was stored."
         )
-    con.execute("CREATE OR REPLACE TEMP TABLE _rates (period INTEGER, rate DOUBLE)")
-    con.executemany("INSERT INTO _rates VALUES (?, ?)", list(rates.by_month.items()))
-    con.execute(
-        "UPDATE _staging SET n_value = n_value * r.rate FROM _rates r WHERE n_period = r.period"
-    )
-    con.execute("DROP TABLE _rates")
 
 
 # -- staging ----------------------------------------------------------------------------
@@ -254,95 +250,153 @@ def _convert(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
 _RAW = [f for f in FIELD_NAMES if f != "record_id"]
 """Fields whose text is kept for the rows that break a rule."""
 
-_STAGING_TABLES = (
-    f"CREATE OR REPLACE TEMP TABLE _staging (file VARCHAR, {LINE} BIGINT, _row BIGINT, "
-    f"record_id VARCHAR, {PROBLEM} VARCHAR, "
-    + ", ".join(f"{name} {kind}" for name, (kind, _) in PARSED.items())
-    + ", _ok BOOLEAN)",
-    "CREATE OR REPLACE TEMP TABLE _text (_row BIGINT, "
-    + ", ".join(f"{name} VARCHAR" for name in _RAW)
-    + ")",
+_KEY = [f"n_{name}" for name in CELL_KEY]
+
+STREAM_SCHEMA = BATCH_SCHEMA.append(pa.field("_row", pa.int64())).append(
+    pa.field("_file", pa.int32())
 )
+"""What staging reads: the readers' batches, each row numbered across the load (``_row``)
+and its source numbered in the load's order (``_file``)."""
+
+AS_READ = "_as_read"
+"""Column of ``_groups`` holding, for a row kept on its own, where it came from and its text
+as read, as a JSON object: a text is the cheapest thing for the aggregate to carry."""
+
+_AS_READ_TYPES = {"_file": "INTEGER", LINE: "BIGINT", "record_id": "VARCHAR", PROBLEM: "VARCHAR"}
+_AS_READ_TYPES.update({name: "VARCHAR" for name in _RAW})
 
 
-def _stage_sql(numbers: NumberFormat, checks: tuple[Rule, ...]) -> str:
-    """The insert that stages ``_batch``, reading numbers as declared, flagging bad rows."""
+def _stage_sql(numbers: NumberFormat, periods: PeriodRange, rates: Rates | None) -> str:
+    """The one query that reads every source and stages the load as ``_groups``.
+
+    Each row is read as declared and judged by :func:`.checks.accepted`. Accepted rows
+    without a record id are summed into their cell at once, so the load never holds its
+    rows; a rejected row, or one with a record id (repeats are found across the load), is
+    kept on its own (``_single`` is its row number) with its text as read, to report it.
+    Values are converted here when the load has ``rates``, after they were checked.
+    """
     fields = parsed(numbers)
-    return (
-        f"INSERT INTO _staging SELECT ?, {LINE}, _row, record_id, {PROBLEM}, "
-        f"{', '.join(fields)}, NOT ({any_bad(checks)}) FROM (SELECT *, "
+    rows = (
+        "SELECT *, "
         + ", ".join(f"{sql} AS {name}" for name, (_, sql) in fields.items())
-        + " FROM _batch)"
+        + " FROM _stream"
+    )
+    judged = f"SELECT *, {accepted(periods)} AS _ok FROM ({rows})"
+    single = "CASE WHEN _ok AND record_id IS NULL THEN NULL ELSE _row END"
+    value = "n_value" if rates is None else f"n_value * {_rate_sql(rates)}"
+    as_read = ", ".join(f"{name} := {name}" for name in _AS_READ_TYPES)
+    keys = ", ".join(["_single", "_ok", *_KEY])
+    return f"""CREATE OR REPLACE TEMP TABLE _groups AS
+        SELECT {keys}, sum({value}) AS n_value, sum(n_quantity) AS n_quantity,
+            sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
+            any_value(CASE WHEN _single IS NOT NULL THEN to_json(struct_pack({as_read})) END)
+                AS {AS_READ}
+        FROM (SELECT *, {single} AS _single FROM ({judged}))
+        GROUP BY {keys}"""
+
+
+def _rate_sql(rates: Rates) -> str:
+    # Rates as text cast to DOUBLE: a decimal literal would be read as a DECIMAL, whose
+    # conversion may miss the nearest double.
+    cases = " ".join(
+        f"WHEN {int(p)} THEN CAST('{r!r}' AS DOUBLE)" for p, r in sorted(rates.by_month.items())
+    )
+    return f"(CASE n_period {cases} END)"
+
+
+def _staged_sql(numbers: NumberFormat) -> tuple[str, ...]:
+    """``_staged``, the rows kept on their own, one per row as the rules read them: where
+    each came from, its text as read and its fields parsed again from that text."""
+    types = "{" + ", ".join(f'"{k}": "{t}"' for k, t in _AS_READ_TYPES.items()) + "}"
+    fields = ", ".join(f"{sql} AS {name}" for name, (_, sql) in parsed(numbers).items())
+    return (
+        f"""CREATE OR REPLACE TEMP TABLE _staged AS
+        SELECT *, {fields} FROM (
+            SELECT g._single AS _row, g._ok, s.name AS file, r.* EXCLUDE (_file)
+            FROM (SELECT *, json_transform({AS_READ}, '{types}') AS r
+                  FROM _groups WHERE _single IS NOT NULL) g
+            JOIN _sources s ON s.file = g.r._file)""",
+        "CREATE OR REPLACE TEMP VIEW _flagged AS SELECT * FROM _staged WHERE NOT _ok",
     )
 
 
-_KEEP_TEXT_SQL = (
-    f"INSERT INTO _text SELECT _row, {', '.join(_RAW)} FROM _batch WHERE _row IN "
-    "(SELECT _row FROM _staging WHERE NOT _ok AND _row >= ?)"
+GOOD_ROWS = (
+    f"(SELECT *, json_extract_string({AS_READ}, '$.record_id') AS record_id FROM _groups WHERE _ok)"
 )
-
-GOOD_ROWS = "(SELECT * FROM _staging WHERE _ok)"
-"""The staged rows that break no rule, each field as the store keeps it (``n_`` names)."""
+"""What a load stores: its accepted rows, summed by cell except those with a record id, each
+field as the store keeps it (``n_`` names, ``n_records`` rows in each)."""
 
 
 def _stage(
     con: duckdb.DuckDBPyConnection,
     sources: list[Source],
     progress: FileProgress | None,
-    stage_sql: str,
     apart: Apart,
+    *,
+    numbers: NumberFormat,
+    periods: PeriodRange,
+    rates: Rates | None,
 ) -> None:
-    """Copy every source into ``_staging``: each field as stored, flagged good or bad.
+    """Read every source once into ``_groups`` (see :func:`_stage_sql`).
 
-    The text as read goes to ``_text`` only for bad rows (to report it); ``record_id`` is
-    staged for all rows, since repeats can only be found across the whole load. A UN
-    Comtrade file's annual rows go to ``apart``, never to staging.
+    The readers' batches stream into DuckDB as they are read. A UN Comtrade file's annual
+    rows go to ``apart``, never to staging.
     """
-    for statement in _STAGING_TABLES:
+    con.execute("CREATE OR REPLACE TEMP TABLE _sources (file INTEGER, name VARCHAR)")
+    con.executemany("INSERT INTO _sources VALUES (?, ?)", list(enumerate(s.name for s in sources)))
+    failed: list[BaseException] = []
+
+    def stream() -> Iterator[pa.RecordBatch]:
+        row = 0
+        try:
+            for index, source in enumerate(sources):
+                read = [0.0]  # the reader's last fraction (it reads ahead of staging)
+
+                def note(fraction: float, read: list[float] = read) -> None:
+                    read[0] = fraction
+
+                for batch in source.batches(note, apart):
+                    yield _numbered(batch, row, index)
+                    row += batch.num_rows
+                    if progress:
+                        progress(source, read[0], row)
+                if progress:
+                    progress(source, 1.0, row)
+        except BaseException as exc:  # raised again below, as it was, not as DuckDB's error
+            failed.append(exc)
+            raise
+
+    con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
+    try:
+        con.execute(_stage_sql(numbers, periods, rates))
+    except duckdb.Error:
+        if failed:
+            raise failed[0] from None
+        raise
+    finally:
+        con.unregister("_stream")
+    for statement in _staged_sql(numbers):
         con.execute(statement)
-    row = 0
-    for source in sources:
-        read = [0.0]  # the reader's last fraction (it reads ahead of staging)
-
-        def note(fraction: float, read: list[float] = read) -> None:
-            read[0] = fraction
-
-        for batch in source.batches(note, apart):
-            _stage_batch(con, batch, source.name, row, stage_sql)
-            row += batch.num_rows
-            if progress:
-                progress(source, read[0], row)
-        if progress:
-            progress(source, 1.0, row)
 
 
-def _stage_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: pa.RecordBatch,
-    file: str,
-    first_row: int,
-    stage_sql: str,
-) -> None:
-    """Stage one batch of ``file``, its rows numbered from ``first_row`` across the load."""
-    # The global row number travels with the batch: a window would serialise the insert.
-    rows = np.arange(first_row, first_row + batch.num_rows)
-    numbered = batch.append_column("_row", pa.array(rows))
-    # Small chunks let DuckDB check one batch on every core.
-    chunks = pa.Table.from_batches([numbered]).to_batches(max_chunksize=32_768)
-    con.register("_batch", pa.Table.from_batches(chunks))
-    con.execute(stage_sql, [file])
-    con.execute(_KEEP_TEXT_SQL, [first_row])
-    con.unregister("_batch")
+def _numbered(batch: pa.RecordBatch, first_row: int, file: int) -> pa.RecordBatch:
+    """``batch`` with its rows numbered from ``first_row`` across the load, from source
+    ``file``."""
+    n = batch.num_rows
+    rows = pa.array(np.arange(first_row, first_row + n))
+    return pa.RecordBatch.from_arrays(
+        [*batch.columns, rows, pa.array(np.full(n, file, dtype=np.int32))],
+        schema=STREAM_SCHEMA,
+    )
 
 
 def _check(con: duckdb.DuckDBPyConnection, checks: tuple[Rule, ...]) -> None:
-    """Spell out every broken rule of the rows staging flagged, and of repeated ids."""
+    """Spell out every broken rule of the rows staging rejected, and of repeated ids."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {DUPLICATES_SQL}")
-    con.execute("UPDATE _staging SET _ok = false WHERE _row IN (SELECT _row FROM _duplicates)")
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW _flagged AS "
-        "SELECT * FROM _staging JOIN _text USING (_row) WHERE NOT _ok"
-    )
+    if con.execute("SELECT count(*) FROM _duplicates").fetchone() != (0,):
+        con.execute(
+            "UPDATE _groups SET _ok = false WHERE _single IN (SELECT _row FROM _duplicates)"
+        )
     parts = [
         f"SELECT _row, file, {LINE} AS line, '{r.field}' AS field, "
         f"{'NULL' if r.field == 'line' else r.field} AS value, "
@@ -361,7 +415,7 @@ _REJECTS_SQL = (
 
 
 def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-    report.rows_read = int(con.execute("SELECT count(*) FROM _staging").fetchone()[0])  # type: ignore[index]
+    report.rows_read = int(con.execute("SELECT sum(n_records) FROM _groups").fetchone()[0] or 0)  # type: ignore[index]
     report.rows_rejected = int(
         con.execute("SELECT count(DISTINCT _row) FROM _violations").fetchone()[0]  # type: ignore[index]
     )
@@ -369,6 +423,13 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
 
 
 # -- the transaction --------------------------------------------------------------------
+
+
+def _one_per_cell(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the good rows are one per cell: staging summed them all (no good row was
+    kept on its own for its record id)."""
+    row = con.execute("SELECT count(*) FROM _groups WHERE _ok AND _single IS NOT NULL")
+    return row.fetchone() == (0,)
 
 
 def _commit(
@@ -395,6 +456,7 @@ def _commit(
             files=report.files,
             when=started,
             mode=mode,
+            one_per_cell=_one_per_cell(con),
         )
         report.cells, report.value = stored.cells, stored.value
         report.revisions.extend(stored.revisions)

@@ -58,17 +58,22 @@ def enum_type(values: set[str]) -> str:
     return "ENUM(" + ", ".join(_quote(v) for v in sorted(values)) + ")"
 
 
-def _domains(con: duckdb.DuckDBPyConnection, table: str) -> tuple[set[str], dict[str, set[str]]]:
-    """The coded columns of ``table`` that are ENUMs already, and each one's domain (an
-    ENUM's values, which outlive the rows that held them; a VARCHAR column's distinct
-    values)."""
-    types = dict(
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Each column of ``table`` with its type as SQL (an ENUM with its values)."""
+    return dict(
         con.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
             "WHERE table_name = ? AND schema_name = current_schema()",
             [table],
         ).fetchall()
     )
+
+
+def _domains(con: duckdb.DuckDBPyConnection, table: str) -> tuple[set[str], dict[str, set[str]]]:
+    """The coded columns of ``table`` that are ENUMs already, and each one's domain (an
+    ENUM's values, which outlive the rows that held them; a VARCHAR column's distinct
+    values)."""
+    types = column_types(con, table)
     coded = {c for c in CODED if types[c].startswith("ENUM")}
     held: dict[str, set[str]] = {}
     for column in coded:  # any row's value carries the type; an empty table has none

@@ -30,7 +30,7 @@ from ..backends import engine_errors
 from ..errors import InputError, StoreError
 from ..periods import Period
 from ..schema import CELL_COLUMNS, CELL_KEY
-from .domains import widen
+from .domains import column_types, widen
 
 LOAD_MODES: tuple[str, ...] = ("replace", "append", "amend")
 """How a load meets what is stored. ``replace``: each (period, flow) it holds replaces the
@@ -77,15 +77,22 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
-def _cells_sql(rows: str, prefix: str) -> str:
-    """``rows`` grouped into monthly cells, in storage order."""
-    key = ", ".join(f"{prefix}{name} AS {name}" for name in CELL_KEY)
-    return f"""
-        SELECT {key}, sum({prefix}value) AS value, sum({prefix}quantity) AS quantity,
-            sum({prefix}net_weight) AS net_weight, count(*) AS records
-        FROM {rows}
-        GROUP BY ALL
-        ORDER BY {", ".join(STORAGE_ORDER)}"""
+def _cells_sql(con: duckdb.DuckDBPyConnection, rows: str, prefix: str, grouped: bool) -> str:
+    """``rows`` as monthly cells (summed by cell unless ``grouped``), in storage order.
+
+    The keys are cast to the cells' own types first: sorting ENUM codes is twice as fast as
+    sorting their text, in the same order (:func:`.domains.enum_type`).
+    """
+    types = column_types(con, "cells")
+    key = ", ".join(f"CAST({prefix}{name} AS {types[name]}) AS {name}" for name in CELL_KEY)
+    if grouped:
+        measures = f"{prefix}value, {prefix}quantity, {prefix}net_weight, {prefix}records"
+        cells = f"SELECT {key}, {measures} FROM {rows}"
+    else:
+        cells = f"""SELECT {key}, sum({prefix}value) AS value, sum({prefix}quantity) AS quantity,
+            sum({prefix}net_weight) AS net_weight, sum({prefix}records)::BIGINT AS records
+        FROM {rows} GROUP BY ALL"""
+    return f"SELECT * FROM ({cells}) ORDER BY {', '.join(STORAGE_ORDER)}"
 
 
 def store_cells(
@@ -97,13 +104,16 @@ def store_cells(
     files: Sequence[str],
     when: datetime,
     mode: str = "replace",
+    one_per_cell: bool = False,
 ) -> StoredCells:
     """Store ``rows`` as the cells of load ``load_id`` in ``mode`` (:data:`LOAD_MODES`) and
-    record each (period, flow) it changed.
+    record each (period, flow) it changed (``one_per_cell``: ``rows`` are summed by cell
+    already).
 
     ``rows`` is a table (or parenthesised query) of good records, one column per record
-    field named with ``prefix`` (``n_period``, ``n_value``, …) and ``record_id``, as staging
-    keeps them. Run it inside :meth:`Store.transaction`.
+    field named with ``prefix`` (``n_period``, ``n_value``, …), ``record_id`` and the
+    records each row sums (``n_records``; a row with a record id is one record), as
+    staging keeps them. Run it inside :meth:`Store.transaction`.
     """
     if mode not in LOAD_MODES:
         raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
@@ -116,7 +126,8 @@ def store_cells(
         _archive(con, f"(period, flow) IN (SELECT period, flow FROM {_REPLACED})", load_id)
     elif mode == "amend":
         _take_back_amended(con, rows, load_id)
-    con.execute(f"INSERT INTO cells SELECT *, {int(load_id)} FROM ({_cells_sql(rows, prefix)})")
+    cells = _cells_sql(con, rows, prefix, one_per_cell)
+    con.execute(f"INSERT INTO cells SELECT *, {int(load_id)} FROM ({cells})")
     fields = ", ".join(f"{prefix}{name}" for name in CELL_KEY)
     con.execute(
         f"""INSERT INTO records SELECT record_id, {fields}, {prefix}value, {prefix}quantity,
