@@ -327,6 +327,9 @@ GOOD_ROWS = (
 field as the store keeps it (``n_`` names, ``n_records`` rows in each)."""
 
 
+_SLICE_ROWS = 32_768
+
+
 def _stage(
     con: duckdb.DuckDBPyConnection,
     sources: list[Source],
@@ -356,7 +359,11 @@ def _stage(
                     read[0] = fraction
 
                 for batch in source.batches(note, apart):
-                    yield _numbered(batch, row, index)
+                    numbered = _numbered(batch, row, index)
+                    # DuckDB holds the batches it has taken until it is done with them:
+                    # small slices let it take less at a time, and spread over its threads.
+                    for start in range(0, batch.num_rows, _SLICE_ROWS):
+                        yield numbered.slice(start, _SLICE_ROWS)
                     row += batch.num_rows
                     if progress:
                         progress(source, read[0], row)
