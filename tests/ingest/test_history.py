@@ -177,5 +177,12 @@ def test_a_load_reports_each_phase_and_its_rows(store: Store) -> None:
         phase=phases.append,
         progress=lambda source, fraction, rows: read.append((fraction, rows)),
     )
-    assert phases == ["hashing files", "checking the rows", "writing 8 rows", "committing"]
+    assert phases == [
+        "hashing files",
+        "reading and checking the rows",
+        "summing 8 rows into cells",
+        "listing the rejects",
+        "writing 8 rows",
+        "committing",
+    ]
     assert read[-1] == (1.0, 8)

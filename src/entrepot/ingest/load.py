@@ -51,7 +51,8 @@ from .safeguards import DEFAULT_MAX_SHRINK
 FileProgress = Callable[[Source, float, int], None]
 """Called as a load reads: the source, the fraction of it read, the rows staged so far."""
 Phase = Callable[[str], None]
-"""Called as a load moves on: "hashing files", "checking the rows", "writing N rows", "committing"."""
+"""Called as a load moves on: "hashing files", "reading and checking the rows", "summing N rows
+into cells", "listing the rejects", "writing N rows", "committing"."""
 SHOWN_REJECTS = 1000
 """Rejects kept on the report object; the store and the report file hold all of them."""
 
@@ -170,10 +171,18 @@ def ingest(
     yearly: list[pd.DataFrame] = []
     try:
         with engine_errors(f"Load into {store.path} (rolled back)", StoreError):
+            step("reading and checking the rows")
             _stage(
-                con, sources, progress, yearly.append, numbers=numbers, periods=periods, rates=rates
+                con,
+                sources,
+                progress,
+                yearly.append,
+                numbers=numbers,
+                periods=periods,
+                rates=rates,
+                all_read=lambda rows: step(f"summing {rows:,} rows into cells"),
             )
-            step("checking the rows")
+            step("listing the rejects")
             _check(con, checks)
             annual_rows = pd.concat(yearly, ignore_index=True) if yearly else None
             if rates is not None:
@@ -339,11 +348,13 @@ def _stage(
     numbers: NumberFormat,
     periods: PeriodRange,
     rates: Rates | None,
+    all_read: Callable[[int], None] | None = None,
 ) -> None:
     """Read every source once into ``_groups`` (see :func:`_stage_sql`).
 
-    The readers' batches stream into DuckDB as they are read. A UN Comtrade file's annual
-    rows go to ``apart``, never to staging.
+    The readers' batches stream into DuckDB as they are read; ``all_read`` is told the
+    rows read once the last source is, while DuckDB finishes the sums. A UN Comtrade file's
+    annual rows go to ``apart``, never to staging.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE _sources (file INTEGER, name VARCHAR)")
     con.executemany("INSERT INTO _sources VALUES (?, ?)", list(enumerate(s.name for s in sources)))
@@ -369,6 +380,8 @@ def _stage(
                         progress(source, read[0], row)
                 if progress:
                     progress(source, 1.0, row)
+            if all_read:
+                all_read(row)
         except BaseException as exc:  # raised again below, as it was, not as DuckDB's error
             failed.append(exc)
             raise
