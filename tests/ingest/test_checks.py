@@ -32,6 +32,7 @@ from entrepot.ingest.checks import (
 )
 from entrepot.ingest.load import LoadReport, ingest
 from entrepot.periods import Period
+from entrepot.schema import CELL_KEY
 from entrepot.store import Store
 
 HEADER = ("period", "flow", "commodity", "partner", "value", "quantity", "unit")
@@ -408,19 +409,5 @@ def test_accepted_rows_are_those_that_break_no_rule(
 
 
 _TEXT_SCHEMA = pa.schema(
-    [
-        pa.field(name, pa.string())
-        for name in (
-            "period",
-            "flow",
-            "commodity",
-            "partner",
-            "consignment",
-            "origin",
-            "mode",
-            "unit",
-            *NUMBER_FIELDS,
-            "_problem",
-        )
-    ]
+    [pa.field(name, pa.string()) for name in (*CELL_KEY, *NUMBER_FIELDS, "_problem")]
 )

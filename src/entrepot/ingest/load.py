@@ -268,8 +268,9 @@ STREAM_SCHEMA = BATCH_SCHEMA.append(pa.field("_row", pa.int64())).append(
 and its source numbered in the load's order (``_file``)."""
 
 AS_READ = "_as_read"
-"""Column of ``_groups`` holding, for a row kept on its own, where it came from and its text
-as read, as a JSON object: a text is the cheapest thing for the aggregate to carry."""
+"""Column of ``_groups`` holding, for a row kept on its own, where it came from and its
+record id, and for a rejected row its text as read too, as a JSON object: a text is the
+cheapest thing for the aggregate to carry."""
 
 _AS_READ_TYPES = {"_file": "INTEGER", LINE: "BIGINT", "record_id": "VARCHAR", PROBLEM: "VARCHAR"}
 _AS_READ_TYPES.update({name: "VARCHAR" for name in _RAW})
@@ -294,12 +295,14 @@ def _stage_sql(numbers: NumberFormat, periods: PeriodRange, rates: Rates | None)
     single = "CASE WHEN _ok AND record_id IS NULL THEN NULL ELSE _row END"
     value = "n_value" if rates is None else f"n_value * {_rate_sql(rates)}"
     as_read = ", ".join(f"{name} := {name}" for name in _AS_READ_TYPES)
+    # An accepted row with a record id needs only where it was, to name its repeats.
+    where = ", ".join(f"{name} := {name}" for name in ("_file", LINE, "record_id"))
     keys = ", ".join(["_single", "_ok", *_KEY])
     return f"""CREATE OR REPLACE TEMP TABLE _groups AS
         SELECT {keys}, sum({value}) AS n_value, sum(n_quantity) AS n_quantity,
             sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
-            any_value(CASE WHEN _single IS NOT NULL THEN to_json(struct_pack({as_read})) END)
-                AS {AS_READ}
+            any_value(CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
+                WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END) AS {AS_READ}
         FROM (SELECT *, {single} AS _single FROM ({judged}))
         GROUP BY {keys}"""
 
