@@ -355,7 +355,16 @@ def test_rows_with_and_without_record_ids_share_their_cell(store: Store, tmp_pat
     )
     report = ingest(store, [path])
     assert (report.rows_read, report.rows_stored, report.rows_rejected) == (5, 4, 1)
-    assert report.rejects[0].line == 5 and report.rejects[0].rule == "duplicate_record_id"
+    assert report.rejects == [
+        load.Reject(
+            str(path),
+            5,
+            "record_id",
+            "A1",
+            "duplicate_record_id",
+            f"repeats the record id first seen at {path} line 3",
+        )
+    ]
     assert store.query("SELECT partner, value, quantity, records FROM cells ORDER BY partner") == [
         ("CN", 1000.0, 1.0, 1),
         ("US", 123.5, 7.0, 3),

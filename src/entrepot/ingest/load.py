@@ -184,9 +184,10 @@ def ingest(
             )
             step("listing the rejects")
             _check(con, checks)
+            months = _months(con)  # after _check, which rejects repeated ids
             annual_rows = pd.concat(yearly, ignore_index=True) if yearly else None
             if rates is not None:
-                _check_rates(con, rates)
+                _check_rates(months, rates)
                 if annual_rows is not None:
                     annual_rows = _convert_years(annual_rows, rates)
             _fill_counts(con, report)
@@ -212,12 +213,11 @@ def ingest(
                     loads.record_editions(
                         con,
                         report.load_id,
-                        {p: hs_edition or edition_in_force(p // 100) for p in _months(con)},
+                        {p: hs_edition or edition_in_force(p // 100) for p in months},
                     )
                 if rates is not None and report.load_id is not None:
-                    used = _months(con)
                     loads.record_rates(
-                        con, report.load_id, rates.currency, {p: rates.by_month[p] for p in used}
+                        con, report.load_id, rates.currency, {p: rates.by_month[p] for p in months}
                     )
                 step("committing")
     finally:
@@ -242,9 +242,10 @@ def _months(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(r[0]) for r in con.execute(f"SELECT DISTINCT n_period FROM {GOOD_ROWS}").fetchall()]
 
 
-def _check_rates(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
-    """Refuse the load if ``rates`` lacks a month it stores (staging converted the others)."""
-    missing = sorted(set(_months(con)) - set(rates.by_month))
+def _check_rates(months: Sequence[int], rates: Rates) -> None:
+    """Refuse the load if ``rates`` lacks one of the ``months`` it stores (staging converted
+    the others)."""
+    missing = sorted(set(months) - set(rates.by_month))
     if missing:
         shown = ", ".join(str(Period.from_key(p)) for p in missing[:6])
         raise InputError(
@@ -282,7 +283,8 @@ def _stage_sql(numbers: NumberFormat, periods: PeriodRange, rates: Rates | None)
     Each row is read as declared and judged by :func:`.checks.accepted`. Accepted rows
     without a record id are summed into their cell at once, so the load never holds its
     rows; a rejected row, or one with a record id (repeats are found across the load), is
-    kept on its own (``_single`` is its row number) with its text as read, to report it.
+    kept on its own (``_single`` is its row number) with where it was read, and a rejected
+    row with its text as read too, to report it.
     Values are converted here when the load has ``rates``, after they were checked.
     """
     fields = parsed(numbers)
