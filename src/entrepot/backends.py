@@ -159,6 +159,21 @@ class Backend:
             else:
                 self.con.con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
+    def finisher(self) -> Backend:
+        """Where a computation's small last steps run (a compilation's chaining of a few
+        thousand node sums): this backend on DuckDB; on Spark, an in-memory DuckDB in the
+        driver, fed with :meth:`gather`. Spark plans those deep queries for minutes, and
+        then runs them on less data than one of its tasks would read."""
+        if self.name != "spark":
+            return self
+        return Backend("duckdb", ibis.duckdb.connect(memory_limit="1GB"))
+
+    def gather(self, into: Backend, name: str, expr: ibis.Table) -> ibis.Table:
+        """``expr``, a small result, computed here and held by ``into`` as ``name``."""
+        if into is self:
+            return expr
+        return into.load(name, self.arrow(expr))
+
     def load(self, name: str, data: pa.Table) -> ibis.Table:
         """Create (or replace) a table from an Arrow table (Spark: a temporary view)."""
         if self.name == "spark":

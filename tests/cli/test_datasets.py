@@ -93,6 +93,19 @@ def same_series(left: pd.DataFrame, right: pd.DataFrame) -> None:
         pd.testing.assert_series_equal(left[column], right[column], rtol=1e-9, check_names=False)
 
 
+@pytest.mark.spark
+def test_compile_a_dataset_on_spark_with_annual_links(compiled_store: Path, tmp_path: Path) -> None:
+    # Spark sums the cells' relatives by node, annual links included; the driver chains them.
+    to = tmp_path / "ds"
+    ok("--store", compiled_store, "export", "cells", "--to", to)
+    options = ("compile", "--linking", "annual", "--breakdowns", "total,division,partner")
+    ok("--backend", "spark", "--dataset", to, "--store", tmp_path / "spark.duckdb", *options)
+    ok("--dataset", to, "--store", tmp_path / "duckdb.duckdb", *options)
+    expected = series_of(tmp_path / "duckdb.duckdb")
+    assert set(expected.breakdown) == {"total", "division", "partner"}
+    same_series(series_of(tmp_path / "spark.duckdb"), expected)
+
+
 def test_compile_a_dataset_into_its_results(compiled_store: Path, tmp_path: Path) -> None:
     to = tmp_path / "ds"
     ok("--store", compiled_store, "export", "cells", "--to", to)

@@ -258,15 +258,42 @@ def compile_series(
             release([n for n in made[first:] if n.endswith("_elementary_by_mode")])
         release(big)
         step("series")
+        finisher = backend.finisher()
         series = breakdowns_series(
-            sums, *classification, tables["partners"], by=breakdowns, method=method
+            *_gathered(backend, finisher, sums, [*classification, tables["partners"]]),
+            by=breakdowns,
+            method=method,
         )
-        frame = backend.execute(series.union(terms_of_trade(series)))
+        frame = finisher.execute(series.union(terms_of_trade(series)))
         frames = [frame[["period", *(c for c in frame.columns if c != "period")]]]
         missing = backend.execute(unpriced(cells, units))
     finally:
         release(list(made))
     return Compiled(frames, trimmed, homog, missing, bridged)
+
+
+def _gathered(
+    backend: Backend, finisher: Backend, sums: dict[str, BaseSums], tables: list[ir.Table]
+) -> tuple[Any, ...]:
+    """The node sums and classification tables the series are chained from, held by
+    ``finisher`` (:meth:`~entrepot.backends.Backend.finisher`)."""
+    if finisher is backend:
+        return (sums, *tables)
+
+    held = {
+        base: BaseSums(
+            base,
+            links=backend.gather(finisher, f"{base}_links", s.links),
+            direct=backend.gather(finisher, f"{base}_direct", s.direct),
+            values=backend.gather(finisher, f"{base}_values", s.values),
+            annual=(
+                None if s.annual is None else backend.gather(finisher, f"{base}_annual", s.annual)
+            ),
+        )
+        for base, s in sums.items()
+    }
+    names = ("commodity_sitc", "sitc", "partners")
+    return (held, *(backend.gather(finisher, n, t) for n, t in zip(names, tables, strict=True)))
 
 
 def _bridged(
