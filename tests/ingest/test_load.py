@@ -74,6 +74,48 @@ def test_parquet_with_numeric_columns(store: Store, tmp_path: Path) -> None:
     ]
 
 
+def test_parquet_read_by_duckdb_shares_cells_and_numbering_with_other_files(
+    store: Store, tmp_path: Path
+) -> None:
+    # A CSV file is streamed by its reader; a Parquet file of plain types is read by
+    # DuckDB in the same query. Rows of both add up in one cell, and rejects come in the
+    # order the files were named, each with its own line.
+    parquet = tmp_path / "late.parquet"
+    table = pa.table(
+        {
+            "period": ["2025-12", "2025-12", "2025-12"],
+            "flow": ["re_exports", "imports", "exports?"],
+            "commodity": ["85423190"] * 3,
+            "partner": ["USA", "USA", "USA"],
+            "origin": ["CHN", None, None],
+            "mode": ["air", "sea", "sea"],
+            "value": [250.0, -5.0, 7.0],
+            "quantity": pa.array([2, 1, 1], pa.int32()),
+            "unit": ["NO."] * 3,
+            "net_weight": [0.25, 1.0, 1.0],
+        }
+    )
+    pq.write_table(table, parquet)
+    seen: dict[str, tuple[float, int]] = {}
+    report = ingest(
+        store,
+        [BAD / "negative_value.csv", parquet],
+        progress=lambda source, fraction, rows: seen.__setitem__(
+            source.path.name, (fraction, rows)
+        ),
+    )
+    assert (report.rows_read, report.rows_stored, report.rows_rejected) == (5, 2, 3)
+    assert [(Path(r.file).name, r.line, r.field, r.value, r.rule) for r in report.rejects] == [
+        ("negative_value.csv", 3, "value", "-500", "negative_value"),
+        ("late.parquet", 2, "value", "-5.0", "negative_value"),
+        ("late.parquet", 3, "flow", "exports?", "unknown_flow"),
+    ]
+    assert store.query(
+        "SELECT flow, value, quantity, net_weight, records FROM cells WHERE period = 202512"
+    ) == [("re_exports", 1250.0, 12.0, 1.75, 2)]
+    assert seen == {"negative_value.csv": (1.0, 2), "late.parquet": (1.0, 3)}
+
+
 @pytest.mark.parametrize("rule", sorted(p.stem for p in BAD.glob("*.csv")))
 def test_each_rule_rejects_its_bad_row(store: Store, rule: str) -> None:
     report = ingest(store, [BAD / f"{rule}.csv"])

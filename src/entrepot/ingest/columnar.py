@@ -4,6 +4,11 @@ Parquet has no lines, so a record's ``_line`` is its 1-based row. Its columns ar
 but every reader yields text, so each column read is cast to text: dates and timestamps as
 their month ``YYYY-MM``, as a workbook's dates are read (:func:`entrepot.workbooks.cell_text`).
 A column that cannot be cast is an error on the file, not on each of its records.
+
+A file whose columns are all text, numbers, dates or timestamps is read by DuckDB itself, on
+its own threads, in the query that stages the load (:func:`parquet_relation`): the same
+rows and text, without handing DuckDB every batch through Python. Only a number that breaks
+a rule shows it: DuckDB writes the double 5 as ``5.0`` where Arrow writes ``5``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import SourceError
-from .batch import BATCH_ROWS
+from ..schema import FIELD_NAMES, LINE
+from .batch import BATCH_ROWS, PROBLEM
 from .columns import canonical, numbered, one_line, resolve_columns
 
 if TYPE_CHECKING:
@@ -66,3 +72,53 @@ def _as_text(source: Source, name: str, column: pa.Array) -> pa.Array:
             f"{source.name}: column {name!r} holds {kind}, which cannot be read as text: "
             f"{one_line(exc)}"
         ) from exc
+
+
+def parquet_rows(source: Source) -> int:
+    """The rows of the file, from its footer."""
+    return int(_parquet_file(source).metadata.num_rows)
+
+
+def parquet_relation(source: Source, numbering: str) -> str | None:
+    """SQL reading the file as the reader's batches would hold it (every field as text,
+    ``_line`` and ``_problem``), then the columns ``numbering`` (SQL that may read DuckDB's
+    0-based ``file_row_number``); or None when a column is of a type left to the reader
+    (which reads it, or names it as unreadable)."""
+    schema = _parquet_file(source).schema_arrow
+    resolved = resolve_columns(source.name, schema.names, source.mapping)
+    columns = []
+    for name in FIELD_NAMES:
+        if name not in resolved:
+            columns.append(f"CAST(NULL AS VARCHAR) AS {name}")
+            continue
+        text = _text_sql(schema.field(resolved[name]).type, _identifier(resolved[name]))
+        if text is None:
+            return None
+        columns.append(f"{text} AS {name}")
+    columns += [
+        f"file_row_number + 1 AS {LINE}",
+        f"CAST(NULL AS VARCHAR) AS {PROBLEM}",
+        numbering,
+    ]
+    path = str(source.path).replace("'", "''")
+    return f"SELECT {', '.join(columns)} FROM read_parquet('{path}', file_row_number = true)"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text_sql(kind: pa.DataType, column: str) -> str | None:
+    """SQL for ``column`` (of Arrow type ``kind``) as :func:`_as_text` writes it, or None."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    if pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        return f"CAST({column} AS VARCHAR)"
+    if pa.types.is_float32(kind) or pa.types.is_float64(kind):
+        return f"CAST({column} AS VARCHAR)"
+    # A timestamp with a time zone is left to the reader, whose month is the zone's.
+    if pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None):
+        return f"strftime({column}, '%Y-%m')"
+    return None

@@ -17,7 +17,9 @@ Where each part lives:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +51,7 @@ from .readers import Apart, Source, open_source
 from .safeguards import DEFAULT_MAX_SHRINK
 
 FileProgress = Callable[[Source, float, int], None]
-"""Called as a load reads: the source, the fraction of it read, the rows staged so far."""
+"""Called as a load reads: the source, the fraction of it read, its rows read so far."""
 Phase = Callable[[str], None]
 """Called as a load moves on: "hashing files", "reading and checking the rows", "summing N rows
 into cells", "listing the rejects", "writing N rows", "committing"."""
@@ -277,8 +279,11 @@ _AS_READ_TYPES = {"_file": "INTEGER", LINE: "BIGINT", "record_id": "VARCHAR", PR
 _AS_READ_TYPES.update({name: "VARCHAR" for name in _RAW})
 
 
-def _stage_sql(numbers: NumberFormat, periods: PeriodRange, rates: Rates | None) -> str:
-    """The one query that reads every source and stages the load as ``_groups``.
+def _stage_sql(
+    inputs: str, numbers: NumberFormat, periods: PeriodRange, rates: Rates | None
+) -> str:
+    """The one query that reads every source (the relation ``inputs``, of
+    :data:`STREAM_SCHEMA`'s columns) and stages the load as ``_groups``.
 
     Each row is read as declared and judged by :func:`.checks.accepted`. Accepted rows
     without a record id are summed into their cell at once, so the load never holds its
@@ -291,7 +296,7 @@ def _stage_sql(numbers: NumberFormat, periods: PeriodRange, rates: Rates | None)
     rows = (
         "SELECT *, "
         + ", ".join(f"{sql} AS {name}" for name, (_, sql) in fields.items())
-        + " FROM _stream"
+        + f" FROM ({inputs})"
     )
     judged = f"SELECT *, {accepted(periods)} AS _ok FROM ({rows})"
     single = "CASE WHEN _ok AND record_id IS NULL THEN NULL ELSE _row END"
@@ -343,6 +348,11 @@ field as the store keeps it (``n_`` names, ``n_records`` rows in each)."""
 
 _SLICE_ROWS = 32_768
 
+_FILE_SHIFT = 40
+"""A row's number across the load is its source's number shifted by this many bits, plus
+its row in the file: the rows stay in the order they were read, and a source read by DuckDB
+itself needs no count of the rows before it."""
+
 
 def _stage(
     con: duckdb.DuckDBPyConnection,
@@ -357,23 +367,36 @@ def _stage(
 ) -> None:
     """Read every source once into ``_groups`` (see :func:`_stage_sql`).
 
-    The readers' batches stream into DuckDB as they are read; ``all_read`` is told the
-    rows read once the last source is, while DuckDB finishes the sums. A UN Comtrade file's
-    annual rows go to ``apart``, never to staging.
+    Parquet files are read by DuckDB in the query (:meth:`.readers.Source.relation`); the
+    readers' batches of the other files stream into it as they are read. ``all_read`` is
+    told the rows read once the last streamed source is, while DuckDB finishes the sums.
+    A UN Comtrade file's annual rows go to ``apart``, never to staging.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE _sources (file INTEGER, name VARCHAR)")
     con.executemany("INSERT INTO _sources VALUES (?, ?)", list(enumerate(s.name for s in sources)))
+    native: dict[int, str] = {}
+    for index, source in enumerate(sources):
+        numbering = (
+            f"(CAST({index} AS BIGINT) << {_FILE_SHIFT}) + file_row_number AS _row, "
+            f"CAST({index} AS INTEGER) AS _file"
+        )
+        if (relation := source.relation(numbering)) is not None:
+            native[index] = relation
+    counted = {i: sources[i].rows() for i in native}
+    streamed = [(i, s) for i, s in enumerate(sources) if i not in native]
     failed: list[BaseException] = []
 
     def stream() -> Iterator[pa.RecordBatch]:
-        row = 0
+        rows = sum(counted.values())
         try:
-            for index, source in enumerate(sources):
+            for index, source in streamed:
                 read = [0.0]  # the reader's last fraction (it reads ahead of staging)
 
                 def note(fraction: float, read: list[float] = read) -> None:
                     read[0] = fraction
 
+                first = index << _FILE_SHIFT
+                row = first
                 for batch in source.batches(note, apart):
                     numbered = _numbered(batch, row, index)
                     # DuckDB holds the batches it has taken until it is done with them:
@@ -382,31 +405,71 @@ def _stage(
                         yield numbered.slice(start, _SLICE_ROWS)
                     row += batch.num_rows
                     if progress:
-                        progress(source, read[0], row)
+                        progress(source, read[0], row - first)
                 if progress:
-                    progress(source, 1.0, row)
+                    progress(source, 1.0, row - first)
+                rows += row - first
             if all_read:
-                all_read(row)
+                all_read(rows)
         except BaseException as exc:  # raised again below, as it was, not as DuckDB's error
             failed.append(exc)
             raise
 
-    con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
+    inputs = list(native.values())
+    if streamed:
+        con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
+        inputs.insert(0, "SELECT * FROM _stream")
     try:
-        con.execute(_stage_sql(numbers, periods, rates))
+        with _reporting(con, [(sources[i], n) for i, n in counted.items()], progress):
+            con.execute(_stage_sql(" UNION ALL BY NAME ".join(inputs), numbers, periods, rates))
     except duckdb.Error:
         if failed:
             raise failed[0] from None
         raise
     finally:
-        con.unregister("_stream")
+        if streamed:
+            con.unregister("_stream")
     for statement in _staged_sql(numbers):
         con.execute(statement)
 
 
+@contextmanager
+def _reporting(
+    con: duckdb.DuckDBPyConnection,
+    counted: list[tuple[Source, int]],
+    progress: FileProgress | None,
+) -> Iterator[None]:
+    """While the block runs, tell ``progress`` how far DuckDB has read the sources it reads
+    itself (``counted``: each with its rows), from the query's progress, every 0.25 s."""
+    if not counted or progress is None:
+        yield
+        return
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.25):
+            fraction = max(con.query_progress(), 0.0) / 100
+            for source, rows in counted:
+                progress(source, fraction, int(fraction * rows))
+
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    watcher = threading.Thread(target=poll, name="entrepot-load-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        con.execute("RESET enable_progress_bar")
+        con.execute("RESET enable_progress_bar_print")
+    for source, rows in counted:
+        progress(source, 1.0, rows)
+
+
 def _numbered(batch: pa.RecordBatch, first_row: int, file: int) -> pa.RecordBatch:
-    """``batch`` with its rows numbered from ``first_row`` across the load, from source
-    ``file``."""
+    """``batch`` with its rows numbered from ``first_row`` (see :data:`_FILE_SHIFT`), from
+    source ``file``."""
     n = batch.num_rows
     rows = pa.array(np.arange(first_row, first_row + n))
     return pa.RecordBatch.from_arrays(

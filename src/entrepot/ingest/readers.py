@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Empty, Full, Queue
@@ -31,7 +32,7 @@ from ..errors import EntrepotError, InputError, SourceError
 from ..periods import Period
 from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
-from .columnar import parquet_batches, parquet_columns
+from .columnar import parquet_batches, parquet_columns, parquet_relation, parquet_rows
 from .columns import one_line
 from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
@@ -132,6 +133,30 @@ class Source:
             return
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
         yield from _read_ahead(_guarded(self, reader[self.format](self, report)))
+
+    def relation(self, numbering: str) -> str | None:
+        """SQL DuckDB reads this file with, as :meth:`batches` would yield it (then the
+        columns ``numbering``, see :func:`.columnar.parquet_relation`), and how many rows
+        it holds; None for a file only its reader reads (any format but Parquet)."""
+        if self.format != "parquet":
+            return None
+        with _errors_on(self):
+            return parquet_relation(self, numbering)
+
+    def rows(self) -> int:
+        """The rows of a file :meth:`relation` reads."""
+        with _errors_on(self):
+            return parquet_rows(self)
+
+
+@contextmanager
+def _errors_on(source: Source) -> Iterator[None]:
+    try:
+        yield
+    except EntrepotError:
+        raise
+    except Exception as exc:  # as in _guarded
+        raise SourceError(f"{source.name}: cannot be read: {one_line(exc)}") from exc
 
 
 def _guarded(source: Source, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
