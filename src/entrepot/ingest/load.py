@@ -17,7 +17,6 @@ Where each part lives:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -420,7 +419,7 @@ def _stage(
         con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
         inputs.insert(0, "SELECT * FROM _stream")
     try:
-        with _reporting(con, [(sources[i], n) for i, n in counted.items()], progress):
+        with _reporting([(sources[i], n) for i, n in counted.items()], progress):
             con.execute(_stage_sql(" UNION ALL BY NAME ".join(inputs), numbers, periods, rates))
     except duckdb.Error:
         if failed:
@@ -434,37 +433,17 @@ def _stage(
 
 
 @contextmanager
-def _reporting(
-    con: duckdb.DuckDBPyConnection,
-    counted: list[tuple[Source, int]],
-    progress: FileProgress | None,
-) -> Iterator[None]:
-    """While the block runs, tell ``progress`` how far DuckDB has read the sources it reads
-    itself (``counted``: each with its rows), from the query's progress, every 0.25 s."""
-    if not counted or progress is None:
-        yield
-        return
-    done = threading.Event()
-
-    def poll() -> None:
-        while not done.wait(0.25):
-            fraction = max(con.query_progress(), 0.0) / 100
-            for source, rows in counted:
-                progress(source, fraction, int(fraction * rows))
-
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    watcher = threading.Thread(target=poll, name="entrepot-load-progress", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        done.set()
-        watcher.join()
-        con.execute("RESET enable_progress_bar")
-        con.execute("RESET enable_progress_bar_print")
-    for source, rows in counted:
-        progress(source, 1.0, rows)
+def _reporting(counted: list[tuple[Source, int]], progress: FileProgress | None) -> Iterator[None]:
+    """Tell ``progress`` of the sources DuckDB reads itself (``counted``: each with its
+    rows) as the block starts and when it is done: DuckDB's query progress stays at 0
+    while a grouping reads its input, so there is nothing truer to show in between."""
+    if progress is not None:
+        for source, _ in counted:
+            progress(source, 0.0, 0)
+    yield
+    if progress is not None:
+        for source, rows in counted:
+            progress(source, 1.0, rows)
 
 
 def _numbered(batch: pa.RecordBatch, first_row: int, file: int) -> pa.RecordBatch:
