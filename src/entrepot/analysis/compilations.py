@@ -243,6 +243,7 @@ def compile_series(
             by_mode="mode" in breakdowns,
         )
         big = list(made)
+        release([n for n in big if n.endswith("_year_ago_matches")])  # read by direct alone
         bridged = _bridged(backend, relatives.elementary, correlation, editions)
         step("homogeneity")
         homog = backend.execute(homogeneity(relatives.years, relatives.keys, keep=HOMOGENEITY_KEPT))

@@ -28,7 +28,6 @@ from .unit_values import (
     link_relatives,
     link_unmatched,
     price_references,
-    year_ago_relatives,
 )
 
 IMPUTATIONS: tuple[str, ...] = ("class_mean", "exclude")
@@ -119,13 +118,17 @@ def cell_relatives(
 
 
 def direct_relatives(
-    elem: ir.Table, relatives: ir.Table, keys: Sequence[str], changed: ir.Table | None = None
+    matches: ir.Table, relatives: ir.Table, keys: Sequence[str], changed: ir.Table | None = None
 ) -> ir.Table:
-    """Cells matched with the same month a year earlier (the year-on-year diagnostic),
-    leaving out the cell-months trimmed from the levels (one decision serves both) and
-    those compared across an HS edition change that altered them (``changed``)."""
+    """Cells matched with the same month a year earlier (the year-on-year diagnostic, from
+    ``matches``: :func:`~entrepot.compute.unit_values.year_ago_relatives`), leaving out the
+    cell-months trimmed from the levels (one decision serves both) and those compared
+    across an HS edition change that altered them (``changed``).
+
+    The matches come in as a table of their own: under a memory limit well below the
+    cells, DuckDB cannot run the year-ago join and this one in the same pipeline."""
     trimmed = relatives.filter(relatives.trimmed).select("period", *keys)
-    direct = year_ago_relatives(elem, keys).anti_join(trimmed, ["period", *keys])
+    direct = matches.anti_join(trimmed, ["period", *keys])
     if changed is not None:
         direct = not_across_change(direct, changed, (direct.period // 100).cast("int32"))
     return direct.mutate(trimmed=ibis.literal(False), imputed=ibis.literal(False))

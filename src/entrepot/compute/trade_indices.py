@@ -50,6 +50,7 @@ from .unit_values import (
     cell_keys,
     elementary,
     flag_outliers,
+    year_ago_relatives,
 )
 from .values import chapter, keyed
 
@@ -163,7 +164,8 @@ def relatives_for(
             changed=changed,
         ),
     )
-    direct = materialize("direct", direct_relatives(elem, relatives, keys, changed))
+    matches = materialize("year ago matches", year_ago_relatives(elem, keys))
+    direct = materialize("direct", direct_relatives(matches, relatives, keys, changed))
     yearly = None
     if method.linking == "annual":
         links = annual_relatives(elem, keys)
