@@ -74,17 +74,13 @@ def _as_text(source: Source, name: str, column: pa.Array) -> pa.Array:
         ) from exc
 
 
-def parquet_rows(source: Source) -> int:
-    """The rows of the file, from its footer."""
-    return int(_parquet_file(source).metadata.num_rows)
-
-
-def parquet_relation(source: Source, numbering: str) -> str | None:
+def parquet_relation(source: Source, numbering: str) -> tuple[str, int] | None:
     """SQL reading the file as the reader's batches would hold it (every field as text,
     ``_line`` and ``_problem``), then the columns ``numbering`` (SQL that may read DuckDB's
-    0-based ``file_row_number``); or None when a column is of a type left to the reader
-    (which reads it, or names it as unreadable)."""
-    schema = _parquet_file(source).schema_arrow
+    0-based ``file_row_number``), and the file's rows (from its footer); or None when a
+    column is of a type left to the reader (which reads it, or names it as unreadable)."""
+    pf = _parquet_file(source)
+    schema = pf.schema_arrow
     resolved = resolve_columns(source.name, schema.names, source.mapping)
     columns = []
     for name in FIELD_NAMES:
@@ -101,7 +97,8 @@ def parquet_relation(source: Source, numbering: str) -> str | None:
         numbering,
     ]
     path = str(source.path).replace("'", "''")
-    return f"SELECT {', '.join(columns)} FROM read_parquet('{path}', file_row_number = true)"
+    sql = f"SELECT {', '.join(columns)} FROM read_parquet('{path}', file_row_number = true)"
+    return sql, int(pf.metadata.num_rows)
 
 
 def _identifier(name: str) -> str:
@@ -114,7 +111,7 @@ def _text_sql(kind: pa.DataType, column: str) -> str | None:
         kind = kind.value_type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return column
-    if pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+    if pa.types.is_integer(kind) or pa.types.is_decimal128(kind):
         return f"CAST({column} AS VARCHAR)"
     if pa.types.is_float32(kind) or pa.types.is_float64(kind):
         return f"CAST({column} AS VARCHAR)"

@@ -374,14 +374,14 @@ def _stage(
     con.execute("CREATE OR REPLACE TEMP TABLE _sources (file INTEGER, name VARCHAR)")
     con.executemany("INSERT INTO _sources VALUES (?, ?)", list(enumerate(s.name for s in sources)))
     native: dict[int, str] = {}
+    counted: dict[int, int] = {}  # the rows of each file DuckDB reads
     for index, source in enumerate(sources):
         numbering = (
             f"(CAST({index} AS BIGINT) << {_FILE_SHIFT}) + file_row_number AS _row, "
             f"CAST({index} AS INTEGER) AS _file"
         )
         if (relation := source.relation(numbering)) is not None:
-            native[index] = relation
-    counted = {i: sources[i].rows() for i in native}
+            native[index], counted[index] = relation
     streamed = [(i, s) for i, s in enumerate(sources) if i not in native]
     failed: list[BaseException] = []
 

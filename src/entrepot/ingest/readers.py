@@ -32,7 +32,7 @@ from ..errors import EntrepotError, InputError, SourceError
 from ..periods import Period
 from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
-from .columnar import parquet_batches, parquet_columns, parquet_relation, parquet_rows
+from .columnar import parquet_batches, parquet_columns, parquet_relation
 from .columns import one_line
 from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
@@ -134,39 +134,31 @@ class Source:
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
         yield from _read_ahead(_guarded(self, reader[self.format](self, report)))
 
-    def relation(self, numbering: str) -> str | None:
-        """SQL DuckDB reads this file with, as :meth:`batches` would yield it (then the
-        columns ``numbering``, see :func:`.columnar.parquet_relation`), and how many rows
-        it holds; None for a file only its reader reads (any format but Parquet)."""
+    def relation(self, numbering: str) -> tuple[str, int] | None:
+        """The SQL DuckDB reads this file with, as :meth:`batches` would yield it (then the
+        columns ``numbering``, see :func:`.columnar.parquet_relation`), and the rows it
+        holds; None for a file only its reader reads (any format but Parquet)."""
         if self.format != "parquet":
             return None
         with _errors_on(self):
             return parquet_relation(self, numbering)
 
-    def rows(self) -> int:
-        """The rows of a file :meth:`relation` reads."""
-        with _errors_on(self):
-            return parquet_rows(self)
-
 
 @contextmanager
 def _errors_on(source: Source) -> Iterator[None]:
+    """Any failure of the libraries below as a SourceError on the file."""
     try:
         yield
     except EntrepotError:
         raise
-    except Exception as exc:  # as in _guarded
+    except Exception as exc:  # Arrow, openpyxl, the OS: none of them may reach the user raw
         raise SourceError(f"{source.name}: cannot be read: {one_line(exc)}") from exc
 
 
 def _guarded(source: Source, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """The batches, with any failure of the libraries below as a SourceError on the file."""
-    try:
+    with _errors_on(source):
         yield from batches
-    except EntrepotError:
-        raise
-    except Exception as exc:  # Arrow, openpyxl, the OS: none of them may reach the user raw
-        raise SourceError(f"{source.name}: cannot be read: {one_line(exc)}") from exc
 
 
 def _read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
