@@ -411,3 +411,50 @@ def test_accepted_rows_are_those_that_break_no_rule(
 _TEXT_SCHEMA = pa.schema(
     [pa.field(name, pa.string()) for name in (*CELL_KEY, *NUMBER_FIELDS, "_problem")]
 )
+
+
+_DOUBLES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e15, 1e15 + 0.125, 1e-7, 5e-324, 0.1, 2.5]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(_DOUBLES, st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1))),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_numbers_read_as_numbers_are_read_as_their_text(
+    values: list[tuple[float, int | None]],
+) -> None:
+    """A Parquet file's doubles and integers, parsed and judged as numbers, read exactly
+    as their text (DuckDB's) would: the same number, or none, and the same verdict."""
+    periods = PeriodRange(Period(1990, 1), Period(2026, 6))
+    typed = frozenset({"value", "quantity"})
+    good = {f: _GOOD[f][0] for f in _GOOD if f not in NUMBER_FIELDS}
+    table = pa.table(
+        {
+            **{f: [v] * len(values) for f, v in good.items()},
+            "unit": [None] * len(values),  # a quantity may then be missing
+            "value": pa.array([v for v, _ in values], pa.float64()),
+            "quantity": pa.array([q for _, q in values], pa.int64()),
+            "net_weight": ["1"] * len(values),
+            "_problem": pa.array([None] * len(values), pa.string()),
+        }
+    )
+    con = duckdb.connect()
+    con.register("batch", table)
+
+    def read(fields: dict[str, tuple[str, str]], ok: str, source: str) -> list[tuple]:
+        sql = ", ".join(f"{sql} AS {name}" for name, (_, sql) in fields.items())
+        return con.execute(
+            f"SELECT n_value, n_quantity, {ok} FROM (SELECT *, {sql} FROM ({source}))"
+        ).fetchall()
+
+    as_text = "SELECT * REPLACE (CAST(value AS VARCHAR) AS value, CAST(quantity AS VARCHAR) AS quantity) FROM batch"
+    numbers = read(parsed(NumberFormat(), typed), accepted(periods, typed), "SELECT * FROM batch")
+    texts = read(parsed(NumberFormat()), accepted(periods), as_text)
+    assert [tuple(map(repr, r)) for r in numbers] == [tuple(map(repr, r)) for r in texts]

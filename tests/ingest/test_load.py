@@ -116,6 +116,41 @@ def test_parquet_read_by_duckdb_shares_cells_and_numbering_with_other_files(
     assert seen == {"negative_value.csv": (1.0, 2), "late.parquet": (1.0, 3)}
 
 
+def test_parquet_numbers_are_read_as_numbers_and_shown_as_text_when_rejected(
+    store: Store, tmp_path: Path
+) -> None:
+    # Doubles and integers are summed as read; NaN and infinities are no number; a
+    # missing quantity without a unit is allowed; a float32 is read as its text (0.1, not
+    # the double nearest the float32); a rejected row shows each number as text.
+    parquet = tmp_path / "typed.parquet"
+    n = 7
+    pq.write_table(
+        pa.table(
+            {
+                "period": ["2025-11"] * n,
+                "flow": ["imports"] * n,
+                "commodity": ["85423190"] * n,
+                "partner": ["USA"] * n,
+                "value": [0.1, 0.2, float("nan"), float("inf"), -0.0, 1e-7, 2.5],
+                "quantity": pa.array([3, None, 1, 1, 4, 5, -6], pa.int64()),
+                "unit": ["NO.", None, "NO.", "NO.", "NO.", "NO.", "NO."],
+                "net_weight": pa.array([0.1, 0.1, 1, 1, 1, 1, 1], pa.float32()),
+            }
+        ),
+        parquet,
+    )
+    report = ingest(store, [parquet])
+    assert (report.rows_read, report.rows_stored, report.rows_rejected) == (7, 4, 3)
+    assert [(r.line, r.field, r.value, r.rule) for r in report.rejects] == [
+        (3, "value", "nan", "non_numeric_value"),
+        (4, "value", "inf", "non_numeric_value"),
+        (7, "quantity", "-6", "negative_quantity"),
+    ]
+    assert store.query(
+        "SELECT unit, value, quantity, net_weight, records FROM cells ORDER BY unit"
+    ) == [("NO.", 0.1 + 0.0 + 1e-7, 12.0, 0.1 + 1.0 + 1.0, 3), (None, 0.2, None, 0.1, 1)]
+
+
 @pytest.mark.parametrize("rule", sorted(p.stem for p in BAD.glob("*.csv")))
 def test_each_rule_rejects_its_bad_row(store: Store, rule: str) -> None:
     report = ingest(store, [BAD / f"{rule}.csv"])

@@ -210,10 +210,19 @@ def _flow(col: str) -> str:
     return f"CASE WHEN {col} IN ({_sql_list(FLOWS)}) THEN {col} ELSE CASE {base} {cases} ELSE {base} END END"
 
 
-def parsed(numbers: NumberFormat) -> dict[str, tuple[str, str]]:
+def _typed_number(col: str) -> str:
+    # What the number's text would read as, without writing it: DuckDB writes a double so
+    # that it reads back the same, and NaN or an infinity reads as no number.
+    return f"CASE WHEN isfinite(CAST({col} AS DOUBLE)) THEN CAST({col} AS DOUBLE) END"
+
+
+def parsed(
+    numbers: NumberFormat, typed: frozenset[str] = frozenset()
+) -> dict[str, tuple[str, str]]:
     """Each field in the form the store keeps (type, SQL over the text as read): codes
     trimmed and cased, numbers read as ``numbers`` declares (null where the text does not
-    read)."""
+    read). The number fields in ``typed`` are read as numbers already (a Parquet file's
+    doubles and integers), and read as their text would be."""
     return {
         # Spaces around are matched rather than trimmed (trim() copies the text); DuckDB's
         # trim() removes spaces only, so both read the same text.
@@ -232,7 +241,13 @@ def parsed(numbers: NumberFormat) -> dict[str, tuple[str, str]]:
             f"CASE WHEN mode IN ({_sql_list(MODES)}) THEN mode ELSE nullif(lower(trim(mode)), '') END",
         ),
         "n_unit": ("VARCHAR", "nullif(upper(trim(unit)), '')"),
-        **{f"n_{field}": ("DOUBLE", _number(field, numbers)) for field in NUMBER_FIELDS},
+        **{
+            f"n_{field}": (
+                "DOUBLE",
+                _typed_number(field) if field in typed else _number(field, numbers),
+            )
+            for field in NUMBER_FIELDS
+        },
     }
 
 
@@ -425,9 +440,10 @@ def any_bad(checks: tuple[Rule, ...]) -> str:
 _CODE = "'[A-Z0-9]{2,3}'"
 
 
-def accepted(periods: PeriodRange) -> str:
+def accepted(periods: PeriodRange, typed: frozenset[str] = frozenset()) -> str:
     """SQL true for a row that breaks no rule checkable within its batch: exactly the rows
-    where ``any_bad(rules(numbers, periods))`` is false, whatever ``numbers``.
+    where ``any_bad(rules(numbers, periods))`` is false, whatever ``numbers`` (over the
+    fields :func:`parsed` with ``typed``).
 
     A load computes this for every row, so it is said positively over the parsed fields: a
     field that parsed is given and well formed, and what is left to test is its range. The
@@ -436,7 +452,9 @@ def accepted(periods: PeriodRange) -> str:
     ceiling = repr(CEILING)
 
     def number(field: str, unless: str = "") -> str:
-        absent = f"({field} IS NULL OR trim({field}) = '')"
+        absent = (
+            f"{field} IS NULL" if field in typed else f"({field} IS NULL OR trim({field}) = '')"
+        )
         return (
             f"CASE WHEN n_{field} IS NULL THEN {unless}{absent} "
             f"ELSE n_{field} BETWEEN 0 AND {ceiling} END"

@@ -7,13 +7,16 @@ A column that cannot be cast is an error on the file, not on each of its records
 
 A file whose columns are all text, numbers, dates or timestamps is read by DuckDB itself, on
 its own threads, in the query that stages the load (:func:`parquet_relation`): the same
-rows and text, without handing DuckDB every batch through Python. Only a number that breaks
-a rule shows it: DuckDB writes the double 5 as ``5.0`` where Arrow writes ``5``.
+rows and text, without handing DuckDB every batch through Python. Its doubles and integers
+in number fields stay numbers there, read as their text would be, and are written as text
+only for the rows that break a rule. Only such a row shows it: DuckDB writes the double 5 as
+``5.0`` where Arrow writes ``5``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -23,6 +26,7 @@ import pyarrow.parquet as pq
 from ..errors import SourceError
 from ..schema import FIELD_NAMES, LINE
 from .batch import BATCH_ROWS, PROBLEM
+from .checks import NUMBER_FIELDS
 from .columns import canonical, numbered, one_line, resolve_columns
 
 if TYPE_CHECKING:
@@ -74,20 +78,41 @@ def _as_text(source: Source, name: str, column: pa.Array) -> pa.Array:
         ) from exc
 
 
-def parquet_relation(source: Source, numbering: str) -> tuple[str, int] | None:
-    """SQL reading the file as the reader's batches would hold it (every field as text,
-    ``_line`` and ``_problem``), then the columns ``numbering`` (SQL that may read DuckDB's
-    0-based ``file_row_number``), and the file's rows (from its footer); or None when a
-    column is of a type left to the reader (which reads it, or names it as unreadable)."""
+@dataclass(frozen=True)
+class Relation:
+    """A file as DuckDB reads it in the staging query."""
+
+    sql: str
+    """Every field (as text but for ``numbers``), ``_line``, ``_problem``, then the
+    columns the load numbers rows with."""
+    rows: int
+    """The file's rows, from its footer."""
+    numbers: frozenset[str] = frozenset()
+    """Number fields held as numbers (doubles or integers), not as text."""
+
+
+def parquet_relation(source: Source, numbering: str) -> Relation | None:
+    """The file as the reader's batches would hold it (every field as text, ``_line`` and
+    ``_problem``), then the columns ``numbering`` (SQL that may read DuckDB's 0-based
+    ``file_row_number``); but for the number fields of doubles or integers, which stay
+    numbers (:attr:`Relation.numbers`). None when a column is of a type left to the reader
+    (which reads it, or names it as unreadable)."""
     pf = _parquet_file(source)
     schema = pf.schema_arrow
     resolved = resolve_columns(source.name, schema.names, source.mapping)
     columns = []
+    numbers = set()
     for name in FIELD_NAMES:
         if name not in resolved:
             columns.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
-        text = _text_sql(schema.field(resolved[name]).type, _identifier(resolved[name]))
+        kind = schema.field(resolved[name]).type
+        column = _identifier(resolved[name])
+        if name in NUMBER_FIELDS and _exact_number(kind):
+            numbers.add(name)
+            columns.append(f"{column} AS {name}")
+            continue
+        text = _text_sql(kind, column)
         if text is None:
             return None
         columns.append(f"{text} AS {name}")
@@ -98,7 +123,17 @@ def parquet_relation(source: Source, numbering: str) -> tuple[str, int] | None:
     ]
     path = str(source.path).replace("'", "''")
     sql = f"SELECT {', '.join(columns)} FROM read_parquet('{path}', file_row_number = true)"
-    return sql, int(pf.metadata.num_rows)
+    return Relation(sql, int(pf.metadata.num_rows), frozenset(numbers))
+
+
+def _exact_number(kind: pa.DataType) -> bool:
+    """Whether a column of ``kind`` reads as a double exactly as its text does: a double
+    (whose text is written to read back the same) or an integer. A float32's text is its
+    shortest decimal (``0.1``), which the column as a double is not; a decimal is cast to
+    a double by division, not always to the nearest."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_float64(kind) or pa.types.is_integer(kind)
 
 
 def _identifier(name: str) -> str:

@@ -46,6 +46,7 @@ from .checks import (
     parsed,
     rules,
 )
+from .columnar import Relation
 from .readers import Apart, Source, open_source
 from .safeguards import DEFAULT_MAX_SHRINK
 
@@ -279,10 +280,10 @@ _AS_READ_TYPES.update({name: "VARCHAR" for name in _RAW})
 
 
 def _stage_sql(
-    inputs: str, numbers: NumberFormat, periods: PeriodRange, rates: Rates | None
+    inputs: Sequence[Relation], numbers: NumberFormat, periods: PeriodRange, rates: Rates | None
 ) -> str:
-    """The one query that reads every source (the relation ``inputs``, of
-    :data:`STREAM_SCHEMA`'s columns) and stages the load as ``_groups``.
+    """The one query that reads every source (``inputs``, each of :data:`STREAM_SCHEMA`'s
+    columns) and stages the load as ``_groups``.
 
     Each row is read as declared and judged by :func:`.checks.accepted`. Accepted rows
     without a record id are summed into their cell at once, so the load never holds its
@@ -291,26 +292,43 @@ def _stage_sql(
     row with its text as read too, to report it.
     Values are converted here when the load has ``rates``, after they were checked.
     """
-    fields = parsed(numbers)
+    keys = ", ".join(["_single", "_ok", *_KEY])
+    judged = " UNION ALL ".join(_judged_sql(i, numbers, periods, rates) for i in inputs)
+    return f"""CREATE OR REPLACE TEMP TABLE _groups AS
+        SELECT {keys}, sum(n_value) AS n_value, sum(n_quantity) AS n_quantity,
+            sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
+            any_value({AS_READ}) AS {AS_READ}
+        FROM ({judged})
+        GROUP BY {keys}"""
+
+
+def _judged_sql(
+    source: Relation, numbers: NumberFormat, periods: PeriodRange, rates: Rates | None
+) -> str:
+    """One source's rows, each parsed, judged and given its ``_single`` and
+    :data:`AS_READ`, in the columns :func:`_stage_sql` groups. A source's number fields
+    held as numbers (:attr:`Relation.numbers`) are written as text only for the rows kept
+    on their own."""
+    typed = source.numbers
+    fields = parsed(numbers, typed)
     rows = (
         "SELECT *, "
         + ", ".join(f"{sql} AS {name}" for name, (_, sql) in fields.items())
-        + f" FROM ({inputs})"
+        + f" FROM ({source.sql})"
     )
-    judged = f"SELECT *, {accepted(periods)} AS _ok FROM ({rows})"
+    judged = f"SELECT *, {accepted(periods, typed)} AS _ok FROM ({rows})"
     single = "CASE WHEN _ok AND record_id IS NULL THEN NULL ELSE _row END"
     value = "n_value" if rates is None else f"n_value * {_rate_sql(rates)}"
-    as_read = ", ".join(f"{name} := {name}" for name in _AS_READ_TYPES)
+    as_read = ", ".join(
+        f"{name} := CAST({name} AS VARCHAR)" if name in typed else f"{name} := {name}"
+        for name in _AS_READ_TYPES
+    )
     # An accepted row with a record id needs only where it was, to name its repeats.
     where = ", ".join(f"{name} := {name}" for name in ("_file", LINE, "record_id"))
-    keys = ", ".join(["_single", "_ok", *_KEY])
-    return f"""CREATE OR REPLACE TEMP TABLE _groups AS
-        SELECT {keys}, sum({value}) AS n_value, sum(n_quantity) AS n_quantity,
-            sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
-            any_value(CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
-                WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END) AS {AS_READ}
-        FROM (SELECT *, {single} AS _single FROM ({judged}))
-        GROUP BY {keys}"""
+    return f"""SELECT {", ".join(["_single", "_ok", *_KEY])}, {value} AS n_value, n_quantity,
+            n_net_weight, CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
+                WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END AS {AS_READ}
+        FROM (SELECT *, {single} AS _single FROM ({judged}))"""
 
 
 def _rate_sql(rates: Rates) -> str:
@@ -373,15 +391,15 @@ def _stage(
     """
     con.execute("CREATE OR REPLACE TEMP TABLE _sources (file INTEGER, name VARCHAR)")
     con.executemany("INSERT INTO _sources VALUES (?, ?)", list(enumerate(s.name for s in sources)))
-    native: dict[int, str] = {}
-    counted: dict[int, int] = {}  # the rows of each file DuckDB reads
+    native: dict[int, Relation] = {}
     for index, source in enumerate(sources):
         numbering = (
             f"(CAST({index} AS BIGINT) << {_FILE_SHIFT}) + file_row_number AS _row, "
             f"CAST({index} AS INTEGER) AS _file"
         )
         if (relation := source.relation(numbering)) is not None:
-            native[index], counted[index] = relation
+            native[index] = relation
+    counted = {i: r.rows for i, r in native.items()}  # the rows of each file DuckDB reads
     streamed = [(i, s) for i, s in enumerate(sources) if i not in native]
     failed: list[BaseException] = []
 
@@ -417,10 +435,10 @@ def _stage(
     inputs = list(native.values())
     if streamed:
         con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
-        inputs.insert(0, "SELECT * FROM _stream")
+        inputs.insert(0, Relation("SELECT * FROM _stream", 0))
     try:
         with _reporting([(sources[i], n) for i, n in counted.items()], progress):
-            con.execute(_stage_sql(" UNION ALL BY NAME ".join(inputs), numbers, periods, rates))
+            con.execute(_stage_sql(inputs, numbers, periods, rates))
     except duckdb.Error:
         if failed:
             raise failed[0] from None

@@ -32,7 +32,7 @@ from ..errors import EntrepotError, InputError, SourceError
 from ..periods import Period
 from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
-from .columnar import parquet_batches, parquet_columns, parquet_relation
+from .columnar import Relation, parquet_batches, parquet_columns, parquet_relation
 from .columns import one_line
 from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
@@ -134,10 +134,10 @@ class Source:
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
         yield from _read_ahead(_guarded(self, reader[self.format](self, report)))
 
-    def relation(self, numbering: str) -> tuple[str, int] | None:
-        """The SQL DuckDB reads this file with, as :meth:`batches` would yield it (then the
-        columns ``numbering``, see :func:`.columnar.parquet_relation`), and the rows it
-        holds; None for a file only its reader reads (any format but Parquet)."""
+    def relation(self, numbering: str) -> Relation | None:
+        """How DuckDB reads this file, as :meth:`batches` would yield it (then the columns
+        ``numbering``, see :func:`.columnar.parquet_relation`); None for a file only its
+        reader reads (any format but Parquet)."""
         if self.format != "parquet":
             return None
         with _errors_on(self):
