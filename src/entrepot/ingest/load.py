@@ -186,7 +186,9 @@ def ingest(
             )
             step("listing the rejects")
             _check(con, checks)
-            months = _months(con)  # after _check, which rejects repeated ids
+            # After _check, which rejects repeated ids.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_ARRIVING} AS {_ARRIVING_SQL}")
+            months = _months(con)
             annual_rows = pd.concat(yearly, ignore_index=True) if yearly else None
             if rates is not None:
                 _check_rates(months, rates)
@@ -198,7 +200,7 @@ def ingest(
                 report.rows_read += report.rows_annual
             if mode == "replace" and not force and not (strict and report.rows_rejected):
                 safeguards.check_replace(
-                    con, GOOD_ROWS, "n_", rejected=report.rows_rejected, max_shrink=max_shrink
+                    con, _ARRIVING, "n_", rejected=report.rows_rejected, max_shrink=max_shrink
                 )
             report.rejects = [
                 Reject(*row)
@@ -224,7 +226,7 @@ def ingest(
                 step("committing")
     finally:
         con.execute("DROP VIEW IF EXISTS _flagged")
-        for name in ("_groups", "_staged", "_sources", "_duplicates", "_violations"):
+        for name in ("_groups", "_staged", "_sources", "_duplicates", "_violations", _ARRIVING):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 
@@ -241,7 +243,7 @@ class Rates:
 
 def _months(con: duckdb.DuckDBPyConnection) -> list[int]:
     """The months of the rows that break no rule."""
-    return [int(r[0]) for r in con.execute(f"SELECT DISTINCT n_period FROM {GOOD_ROWS}").fetchall()]
+    return [int(r[0]) for r in con.execute(f"SELECT DISTINCT n_period FROM {_ARRIVING}").fetchall()]
 
 
 def _check_rates(months: Sequence[int], rates: Rates) -> None:
@@ -361,6 +363,11 @@ GOOD_ROWS = (
 )
 """What a load stores: its accepted rows, summed by cell except those with a record id, each
 field as the store keeps it (``n_`` names, ``n_records`` rows in each)."""
+
+_ARRIVING = "_arriving"
+_ARRIVING_SQL = f"SELECT n_period, n_flow, sum(n_value) AS n_value FROM {GOOD_ROWS} GROUP BY ALL"
+"""What a load stores, by (period, flow): what the checks before it stores, and the store's
+totals before it, need to know of it, read from ``_groups`` once."""
 
 
 _SLICE_ROWS = 32_768
@@ -542,6 +549,7 @@ def _commit(
             when=started,
             mode=mode,
             one_per_cell=_one_per_cell(con),
+            touched=_ARRIVING,
         )
         report.cells, report.value = stored.cells, stored.value
         report.revisions.extend(stored.revisions)

@@ -105,10 +105,12 @@ def store_cells(
     when: datetime,
     mode: str = "replace",
     one_per_cell: bool = False,
+    touched: str | None = None,
 ) -> StoredCells:
     """Store ``rows`` as the cells of load ``load_id`` in ``mode`` (:data:`LOAD_MODES`) and
     record each (period, flow) it changed (``one_per_cell``: ``rows`` are summed by cell
-    already).
+    already; ``touched``: a smaller table holding the (period, flow)s of ``rows``, in the
+    same columns, when the caller has one).
 
     ``rows`` is a table (or parenthesised query) of good records, one column per record
     field named with ``prefix`` (``n_period``, ``n_value``, …), ``record_id`` and the
@@ -118,7 +120,7 @@ def store_cells(
     if mode not in LOAD_MODES:
         raise InputError(f"Unknown load mode {mode!r}; choose one of {', '.join(LOAD_MODES)}.")
     # Totals of the (period, flow)s this load touches, taken before anything changes.
-    _totals_before(con, f"(SELECT DISTINCT {prefix}period, {prefix}flow FROM {rows})")
+    _totals_before(con, f"(SELECT DISTINCT {prefix}period, {prefix}flow FROM {touched or rows})")
     # Recoding must come before any delete: DuckDB cannot commit a delete made to the
     # table's version that an ALTER in the same transaction has replaced.
     widen(con, rows, prefix=prefix)
