@@ -84,11 +84,14 @@ def run(
     """``entrepot ARGS`` to the end: wall seconds and the peak memory of its process tree
     (and of the trees of ``also``, a cluster's processes)."""
     out = open(stdout, "w") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    # To a file, not a pipe: a pipe that is read only at the end fills, and a JVM writing
+    # its warnings to it then waits for ever.
+    errors = tempfile.TemporaryFile()  # noqa: SIM115
     start = time.perf_counter()
     process = subprocess.Popen(
         [str(ENTREPOT), *args],
         stdout=out,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         env={**os.environ, **(env or {})},
     )
     peak = 0
@@ -98,8 +101,10 @@ def run(
     seconds = time.perf_counter() - start
     if stdout:
         out.close()  # type: ignore[union-attr]
+    errors.seek(0)
+    error = errors.read().decode(errors="replace")
+    errors.close()
     if process.returncode != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
         sys.exit(f"entrepot {' '.join(args)} failed: {error[-2000:]}")
     return seconds, peak
 

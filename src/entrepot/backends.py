@@ -249,6 +249,8 @@ def spark_session(
     settings = {
         "spark.sql.shuffle.partitions": str(partitions),
         "spark.ui.enabled": "false",
+        # entrepot shows its own progress; Spark's bar would write over it.
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.session.timeZone": "UTC",
         "spark.driver.memory": "2g",
         # A compilation's plans are deep: their full text (for the SQL listeners, UI or
