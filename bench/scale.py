@@ -101,11 +101,11 @@ def run(
     seconds = time.perf_counter() - start
     if stdout:
         out.close()  # type: ignore[union-attr]
-    errors.seek(0)
-    error = errors.read().decode(errors="replace")
-    errors.close()
-    if process.returncode != 0:
-        sys.exit(f"entrepot {' '.join(args)} failed: {error[-2000:]}")
+    with errors:
+        if process.returncode != 0:
+            errors.seek(0)
+            error = errors.read().decode(errors="replace")
+            sys.exit(f"entrepot {' '.join(args)} failed: {error[-2000:]}")
     return seconds, peak
 
 

@@ -265,6 +265,8 @@ _RAW = [f for f in FIELD_NAMES if f != "record_id"]
 """Fields whose text is kept for the rows that break a rule."""
 
 _KEY = [f"n_{name}" for name in CELL_KEY]
+_GROUPED_BY = ", ".join(["_single", "_ok", *_KEY])
+"""What staging groups the judged rows by: a row kept on its own, or its cell."""
 
 STREAM_SCHEMA = BATCH_SCHEMA.append(pa.field("_row", pa.int64())).append(
     pa.field("_file", pa.int32())
@@ -294,14 +296,13 @@ def _stage_sql(
     row with its text as read too, to report it.
     Values are converted here when the load has ``rates``, after they were checked.
     """
-    keys = ", ".join(["_single", "_ok", *_KEY])
     judged = " UNION ALL ".join(_judged_sql(i, numbers, periods, rates) for i in inputs)
     return f"""CREATE OR REPLACE TEMP TABLE _groups AS
-        SELECT {keys}, sum(n_value) AS n_value, sum(n_quantity) AS n_quantity,
+        SELECT {_GROUPED_BY}, sum(n_value) AS n_value, sum(n_quantity) AS n_quantity,
             sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
             any_value({AS_READ}) AS {AS_READ}
         FROM ({judged})
-        GROUP BY {keys}"""
+        GROUP BY {_GROUPED_BY}"""
 
 
 def _judged_sql(
@@ -327,7 +328,7 @@ def _judged_sql(
     )
     # An accepted row with a record id needs only where it was, to name its repeats.
     where = ", ".join(f"{name} := {name}" for name in ("_file", LINE, "record_id"))
-    return f"""SELECT {", ".join(["_single", "_ok", *_KEY])}, {value} AS n_value, n_quantity,
+    return f"""SELECT {_GROUPED_BY}, {value} AS n_value, n_quantity,
             n_net_weight, CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
                 WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END AS {AS_READ}
         FROM (SELECT *, {single} AS _single FROM ({judged}))"""
