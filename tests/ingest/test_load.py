@@ -13,6 +13,8 @@ import pytest
 from entrepot.errors import EntrepotError, MappingError, SourceError, StoreError
 from entrepot.ingest import ingest, load
 from entrepot.ingest.checks import RULE_NAMES
+from entrepot.ingest.readers import open_source
+from entrepot.schema import CELL_KEY
 from entrepot.store import Store, loads
 
 RECORDS = Path(__file__).parents[1] / "data" / "records"
@@ -114,6 +116,52 @@ def test_parquet_read_by_duckdb_shares_cells_and_numbering_with_other_files(
         "SELECT flow, value, quantity, net_weight, records FROM cells WHERE period = 202512"
     ) == [("re_exports", 1250.0, 12.0, 1.75, 2)]
     assert seen == {"negative_value.csv": (1.0, 2), "late.parquet": (1.0, 3)}
+
+
+def test_fields_no_file_has_are_null_in_every_cell(store: Store, tmp_path: Path) -> None:
+    # Staging groups only by the fields some file has a column for: a CSV file without
+    # origin, consignment, mode or unit columns, read with a Parquet file holding origin
+    # and mode but no consignment or unit, stores each cell's own keys.
+    text = "period,flow,commodity,partner,value\n" + "2025-12,imports,85423190,USA,100\n" * 2
+    (tmp_path / "bare.csv").write_text(text)
+    parquet = tmp_path / "origins.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "period": ["2025-12"] * 3,
+                "flow": ["imports"] * 3,
+                "commodity": ["85423190"] * 3,
+                "partner": ["USA"] * 3,
+                "origin": ["CHN", None, "CHN"],
+                "mode": ["air", "air", "sea"],
+                "value": [1.0, 2.0, 4.0],
+            }
+        ),
+        parquet,
+    )
+    csv_source = open_source(tmp_path / "bare.csv")
+    assert csv_source.fields() == {"period", "flow", "commodity", "partner", "value"}
+    assert load._grouped_by(load._held([csv_source.fields()])) == [
+        "_single",
+        "_ok",
+        "n_period",
+        "n_flow",
+        "n_commodity",
+        "n_partner",
+    ]
+    assert load._grouped_by(load._held([csv_source.fields(), None]))[2:] == [
+        f"n_{name}" for name in CELL_KEY
+    ]
+    report = ingest(store, [tmp_path / "bare.csv", parquet])
+    assert (report.rows_stored, report.cells) == (5, 4)
+    assert store.query(
+        "SELECT origin, consignment, mode, unit, value, records FROM cells ORDER BY value"
+    ) == [
+        ("CHN", None, "air", None, 1.0, 1),
+        (None, None, "air", None, 2.0, 1),
+        ("CHN", None, "sea", None, 4.0, 1),
+        (None, None, None, None, 200.0, 2),
+    ]
 
 
 def test_parquet_numbers_are_read_as_numbers_and_shown_as_text_when_rejected(

@@ -89,6 +89,9 @@ class Relation:
     """The file's rows, from its footer."""
     numbers: frozenset[str] = frozenset()
     """Number fields held as numbers (doubles or integers), not as text."""
+    fields: frozenset[str] | None = None
+    """The fields the file has a column for (the others are null in every row); None
+    when only reading it tells."""
 
 
 def parquet_relation(source: Source, numbering: str) -> Relation | None:
@@ -123,7 +126,7 @@ def parquet_relation(source: Source, numbering: str) -> Relation | None:
     ]
     path = str(source.path).replace("'", "''")
     sql = f"SELECT {', '.join(columns)} FROM read_parquet('{path}', file_row_number = true)"
-    return Relation(sql, int(pf.metadata.num_rows), frozenset(numbers))
+    return Relation(sql, int(pf.metadata.num_rows), frozenset(numbers), frozenset(resolved))
 
 
 def _exact_number(kind: pa.DataType) -> bool:

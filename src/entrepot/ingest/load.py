@@ -17,7 +17,7 @@ Where each part lives:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -264,9 +264,24 @@ def _check_rates(months: Sequence[int], rates: Rates) -> None:
 _RAW = [f for f in FIELD_NAMES if f != "record_id"]
 """Fields whose text is kept for the rows that break a rule."""
 
-_KEY = [f"n_{name}" for name in CELL_KEY]
-_GROUPED_BY = ", ".join(["_single", "_ok", *_KEY])
-"""What staging groups the judged rows by: a row kept on its own, or its cell."""
+
+def _grouped_by(held: frozenset[str] | None) -> list[str]:
+    """What staging groups the judged rows by: a row kept on its own, or its cell, of the
+    cell's fields some source holds (``held``; None: any field may be held). A field no
+    source has a column for is null in every row: grouping by it would cost a fifth of
+    staging's time for nothing."""
+    keys = [name for name in CELL_KEY if held is None or name in held]
+    return ["_single", "_ok", *(f"n_{name}" for name in keys)]
+
+
+def _held(each: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """The fields some of the inputs has a column for, given ``each`` one's (None when one
+    of them cannot say)."""
+    fields = list(each)
+    if any(f is None for f in fields):
+        return None
+    return frozenset().union(*(f for f in fields if f is not None))
+
 
 STREAM_SCHEMA = BATCH_SCHEMA.append(pa.field("_row", pa.int64())).append(
     pa.field("_file", pa.int32())
@@ -296,20 +311,31 @@ def _stage_sql(
     row with its text as read too, to report it.
     Values are converted here when the load has ``rates``, after they were checked.
     """
-    judged = " UNION ALL ".join(_judged_sql(i, numbers, periods, rates) for i in inputs)
+    grouped = _grouped_by(_held(i.fields for i in inputs))
+    judged = " UNION ALL ".join(_judged_sql(i, grouped, numbers, periods, rates) for i in inputs)
+    # Every key column is kept: the ones no source holds, as nulls.
+    keys = ", ".join(
+        name if name in grouped else f"CAST(NULL AS VARCHAR) AS {name}"
+        for name in _grouped_by(None)
+    )
     return f"""CREATE OR REPLACE TEMP TABLE _groups AS
-        SELECT {_GROUPED_BY}, sum(n_value) AS n_value, sum(n_quantity) AS n_quantity,
+        SELECT {keys}, sum(n_value) AS n_value, sum(n_quantity) AS n_quantity,
             sum(n_net_weight) AS n_net_weight, count(*) AS n_records,
             any_value({AS_READ}) AS {AS_READ}
         FROM ({judged})
-        GROUP BY {_GROUPED_BY}"""
+        GROUP BY {", ".join(grouped)}"""
 
 
 def _judged_sql(
-    source: Relation, numbers: NumberFormat, periods: PeriodRange, rates: Rates | None
+    source: Relation,
+    grouped: Sequence[str],
+    numbers: NumberFormat,
+    periods: PeriodRange,
+    rates: Rates | None,
 ) -> str:
     """One source's rows, each parsed, judged and given its ``_single`` and
-    :data:`AS_READ`, in the columns :func:`_stage_sql` groups. A source's number fields
+    :data:`AS_READ`, in the columns :func:`_stage_sql` groups (``grouped``, then the
+    measures and :data:`AS_READ`). A source's number fields
     held as numbers (:attr:`Relation.numbers`) are written as text only for the rows kept
     on their own."""
     typed = source.numbers
@@ -328,7 +354,7 @@ def _judged_sql(
     )
     # An accepted row with a record id needs only where it was, to name its repeats.
     where = ", ".join(f"{name} := {name}" for name in ("_file", LINE, "record_id"))
-    return f"""SELECT {_GROUPED_BY}, {value} AS n_value, n_quantity,
+    return f"""SELECT {", ".join(grouped)}, {value} AS n_value, n_quantity,
             n_net_weight, CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
                 WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END AS {AS_READ}
         FROM (SELECT *, {single} AS _single FROM ({judged}))"""
@@ -443,7 +469,8 @@ def _stage(
     inputs = list(native.values())
     if streamed:
         con.register("_stream", pa.RecordBatchReader.from_batches(STREAM_SCHEMA, stream()))
-        inputs.insert(0, Relation("SELECT * FROM _stream", 0))
+        fields = _held(s.fields() for _, s in streamed)
+        inputs.insert(0, Relation("SELECT * FROM _stream", 0, fields=fields))
     try:
         with _reporting([(sources[i], n) for i, n in counted.items()], progress):
             con.execute(_stage_sql(inputs, numbers, periods, rates))

@@ -33,7 +33,7 @@ from ..periods import Period
 from . import comtrade, fixedwidth
 from .batch import BATCH_ROWS, BATCH_SCHEMA
 from .columnar import Relation, parquet_batches, parquet_columns, parquet_relation
-from .columns import one_line
+from .columns import one_line, resolve_columns
 from .comtrade import DEFAULT_CUSTOMS
 from .delimited import csv_batches
 from .dialect import DELIMITERS, CsvLayout, delimiter_option, encoding_option, sniff_csv
@@ -133,6 +133,17 @@ class Source:
             return
         reader = {"csv": csv_batches, "parquet": parquet_batches, "excel": excel_batches}
         yield from _read_ahead(_guarded(self, reader[self.format](self, report)))
+
+    def fields(self) -> frozenset[str] | None:
+        """The fields this file has a column for, from its header or schema (every other
+        field is null in each of its records); None for formats whose rows say it."""
+        if self.format == "csv":
+            assert self.csv is not None  # open_source found the layout
+            return frozenset(resolve_columns(self.name, list(self.csv.header), self.mapping))
+        if self.format == "parquet":
+            with _errors_on(self):
+                return frozenset(parquet_columns(self))
+        return None
 
     def relation(self, numbering: str) -> Relation | None:
         """How DuckDB reads this file, as :meth:`batches` would yield it (then the columns
