@@ -8,7 +8,8 @@ fit in memory). Prints seconds, rows/s, the peak resident memory of this process
 each step (sampled every 0.05 s) and the ratios.
 
 The records are random (5,000 commodities × 100 partners × 5 modes × 3 flows × 24
-months), so nearly every row is a cell of its own: the hardest case for grouping.
+months), so nearly every row is a cell of its own: the hardest case for grouping. They
+have no consignment, origin or net weight column, as many files have none.
 
     python bench/ingest_rate.py [--rows 2M] [--format csv|parquet]
                                 [--baselines duckdb,duckdb-limited,pandas] [--dir DIR]
