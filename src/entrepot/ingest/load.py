@@ -32,8 +32,9 @@ from ..backends import engine_errors
 from ..classifications.codes import HS_EDITIONS, edition_in_force
 from ..errors import InputError, StoreError
 from ..periods import Period
-from ..schema import CELL_KEY, FIELD_NAMES, LINE
+from ..schema import CELL_KEY, FIELD_NAMES, FLOWS, LINE
 from ..store import Store, annual, loads
+from ..store.domains import enum_type
 from ..store.loads import LOAD_MODES, Revision
 from . import fixedwidth, safeguards
 from .batch import BATCH_SCHEMA, PROBLEM
@@ -361,10 +362,20 @@ def _judged_sql(
     )
     # An accepted row with a record id needs only where it was, to name its repeats.
     where = ", ".join(f"{name} := {name}" for name in ("_file", LINE, "record_id"))
-    return f"""SELECT {", ".join(grouped)}, {value} AS n_value, n_quantity,
+    keys = ", ".join(_STAGED_KEYS.get(name, name) for name in grouped)
+    return f"""SELECT {keys}, {value} AS n_value, n_quantity,
             n_net_weight, CASE WHEN NOT _ok THEN to_json(struct_pack({as_read}))
                 WHEN _single IS NOT NULL THEN to_json(struct_pack({where})) END AS {AS_READ}
         FROM (SELECT *, {single} AS _single FROM ({judged}))"""
+
+
+_FLOW_CODES = enum_type(set(FLOWS))
+
+_STAGED_KEYS = {"n_flow": f"TRY_CAST(n_flow AS {_FLOW_CODES}) AS n_flow"}
+"""Keys staging groups by in a narrower form than they are parsed in: a flow as a one-byte
+code (null for a row that does not name one, which is rejected and read again from its
+text), as 'domestic_exports' is too long for DuckDB to hold within the group's row, and
+grouping 20 M rows by its text takes 3 s longer. :data:`GOOD_ROWS` gives the text back."""
 
 
 def _rate_sql(rates: Rates) -> str:
@@ -393,7 +404,8 @@ def _staged_sql(numbers: NumberFormat) -> tuple[str, ...]:
 
 
 GOOD_ROWS = (
-    f"(SELECT *, json_extract_string({AS_READ}, '$.record_id') AS record_id FROM _groups WHERE _ok)"
+    "(SELECT * REPLACE (CAST(n_flow AS VARCHAR) AS n_flow), "
+    f"json_extract_string({AS_READ}, '$.record_id') AS record_id FROM _groups WHERE _ok)"
 )
 """What a load stores: its accepted rows, summed by cell except those with a record id, each
 field as the store keeps it (``n_`` names, ``n_records`` rows in each)."""
