@@ -13,6 +13,8 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from entrepot.cli import app
@@ -156,6 +158,12 @@ def test_reading_in_small_blocks_changes_nothing(
         monkeypatch.setattr(delimited, "BLOCK_BYTES", block)
         monkeypatch.setattr(delimited, "PIECE_BYTES", piece)
         assert read(path) == whole
+
+
+@given(st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"\r\n", b"\xff"])).map(b"".join))
+def test_line_ends_are_counted_as_the_line_by_line_reader_splits_them(data: bytes) -> None:
+    ends = [line for line in data.splitlines(keepends=True) if line.endswith((b"\n", b"\r"))]
+    assert delimited._count_lines(data) == len(ends)
 
 
 @pytest.mark.parametrize("ragged", [False, True], ids=["arrow", "line by line"])
