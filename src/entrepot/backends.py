@@ -143,7 +143,11 @@ class Backend:
         with engine_errors(f"Computing {name} on {self.name}"):
             sql = self.con.compile(expr)
             if self.name == "spark":
+                # Cached now, not at the first query that reads it: a later step may
+                # release a table this one is computed from (Spark then computed it again
+                # from the cells, and again for every query that read it).
                 frame = self.session.sql(sql).cache()
+                frame.count()
                 frame.createOrReplaceTempView(name)
                 return self.con.table(name)
             self.con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
