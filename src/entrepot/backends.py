@@ -178,6 +178,17 @@ class Backend:
             return expr
         return into.load(name, self.arrow(expr))
 
+    def write_parquet(self, uri: str, data: pa.Table) -> str:
+        """Write ``data``, a small result, as Parquet at ``uri`` where Spark's executors
+        write (a cluster's storage), replacing what is there: a folder of one part file,
+        which Spark, DuckDB (``uri/*.parquet``), Polars and pandas read as one table.
+        DuckDB writes through the store (:func:`entrepot.store.datasets.export_compilation`)."""
+        if self.name != "spark":
+            raise BackendError(f"{self.name} writes results through the store, not to {uri}.")
+        with engine_errors(f"Writing {uri} on Spark"):
+            self.session.createDataFrame(data).coalesce(1).write.mode("overwrite").parquet(uri)
+        return uri
+
     def load(self, name: str, data: pa.Table) -> ibis.Table:
         """Create (or replace) a table from an Arrow table (Spark: a temporary view)."""
         if self.name == "spark":

@@ -321,3 +321,42 @@ def test_export_compiled_tables(compiled_store: Path, tmp_path: Path) -> None:
     trims = tmp_path / "trims.csv"
     ok("--store", compiled_store, "export", "trims", "--out", trims)
     assert list(pd.read_csv(trims, nrows=0).columns)[:3] == ["compile_id", "period", "flow"]
+
+
+@pytest.mark.spark
+def test_spark_writes_the_results_of_a_remote_dataset_under_it(
+    compiled_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A dataset at a URI this process cannot write to (hdfs://, s3a://) gets its results
+    # from Spark, which wrote them there. A file:// URI taken as remote stands in for one.
+    from entrepot.cli import compilations
+
+    to, out = tmp_path / "ds", tmp_path / "series.duckdb"
+    ok("--store", compiled_store, "export", "cells", "--to", to)
+    monkeypatch.setattr(compilations, "local_path", lambda dataset: None)
+    uri = f"file://{to}"
+    spark = ("--backend", "spark", "--spark-conf", "spark.sql.shuffle.partitions=2")
+    for breakdowns in ("total", "total,division"):  # the second replaces the first
+        printed = ok(
+            *spark, "--dataset", uri, "--store", out, "compile", "--breakdowns", breakdowns
+        )
+    assert f"Kept in {out}; series and trims also in {uri}/results/." in " ".join(
+        printed.stdout.split()
+    )
+    assert not (to / "results" / "entrepot.duckdb").exists()
+    with duckdb.connect(str(out), read_only=True) as con:  # the Parquet holds the last
+        stored = con.execute(
+            "SELECT measure, breakdown, key, period, value, price_index, volume_index, "
+            "value_yoy_pct, price_yoy_pct, volume_yoy_pct FROM index_series "
+            "WHERE compile_id = 2 ORDER BY measure, breakdown, key, period"
+        ).df()
+        trims = con.sql("SELECT count(*) FROM index_trims WHERE compile_id = 2").fetchone()
+    assert set(stored.breakdown) == {"total", "division"}
+    keys = ["measure", "breakdown", "key", "period"]
+    # A folder of one part file, read as one table by pandas and by DuckDB.
+    for parquet in (
+        pd.read_parquet(to / "results" / "series.parquet"),
+        duckdb.sql(f"SELECT * FROM '{to}/results/series.parquet/*.parquet'").df(),
+    ):
+        same_series(parquet[stored.columns].sort_values(keys).reset_index(drop=True), stored)
+    assert trims == (len(pd.read_parquet(to / "results" / "trims.parquet")),)

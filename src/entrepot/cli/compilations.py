@@ -4,8 +4,7 @@ indices, compiled into the store and read back."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -20,7 +19,13 @@ from ..errors import InputError
 from ..periods import Period
 from ..schema import BREAKDOWNS, FLOW_LABELS, INDEX_FLOWS, choice
 from ..store import Store
-from ..store.datasets import RESULTS, export_compilation, import_classifications, local_path
+from ..store.datasets import (
+    RESULTS,
+    compilation_tables,
+    export_compilation,
+    import_classifications,
+    local_path,
+)
 from .app import (
     AsOfOption,
     CommodityOption,
@@ -47,6 +52,9 @@ from .app import (
     state,
 )
 from .render import console, emit, key_cells, keyed_table, name_cell, pct, print_json, steps, table
+
+if TYPE_CHECKING:
+    from ..backends import Backend
 
 
 @app.command("compile")
@@ -142,7 +150,7 @@ def compile_(
             else None,
             progress=step,
         )
-        written = written_back(opened, report.compile_id) if from_dataset else []
+        written = written_back(opened, report.compile_id, engine) if from_dataset else None
     first, last = (str(Period.from_key(p)) for p in report.periods)
     method = report.method
     chosen = "" if reference_year else " (the last complete year before the latest)"
@@ -167,7 +175,7 @@ def compile_(
             "subheading (see diagnostics)."
         )
     if written:
-        console.print(f"  Kept in {opened.path}; series and trims also in {written[0].parent}/.")
+        console.print(f"  Kept in {opened.path}; series and trims also in {written}/.")
     if report.thin_nodes:
         low_ref, high_ref = VOLUME_REF_RANGE
         console.print(
@@ -177,12 +185,20 @@ def compile_(
         )
 
 
-def written_back(opened: Store, compile_id: int) -> list[Path]:
-    """A compilation of a local dataset's cells, also written as Parquet under the
-    dataset (``results/``), for the tools that read it there."""
+def written_back(opened: Store, compile_id: int, engine: Backend) -> str | None:
+    """A compilation of a dataset's cells, also written as Parquet under the dataset
+    (``results/``), for the tools that read it there: the folder written, if any. Under a
+    URI this process cannot write to (``hdfs://``, ``s3a://``), Spark writes it; DuckDB
+    leaves the series in the store alone."""
     assert state.dataset is not None
-    folder = local_path(state.dataset)
-    return [] if folder is None else export_compilation(opened, compile_id, folder / RESULTS)
+    if (folder := local_path(state.dataset)) is not None:
+        return str(export_compilation(opened, compile_id, folder / RESULTS)[0].parent)
+    if engine.name != "spark":
+        return None
+    results = f"{state.dataset.rstrip('/')}/{RESULTS}"
+    for name, data in compilation_tables(opened, compile_id).items():
+        engine.write_parquet(f"{results}/{name}.parquet", data)
+    return results
 
 
 CHANGES = {"yoy": "year-on-year", "mom": "month-on-month", "ytd": "year-to-date"}

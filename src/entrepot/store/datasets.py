@@ -34,6 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from ..backends import engine_errors
 from ..errors import InputError, NotInStoreError, StoreError
 from ..periods import Period
@@ -315,23 +317,41 @@ def import_classifications(store: Store, source: Path) -> None:
                 store.con.execute("DETACH _source")
 
 
+COMPILATION_FILES = (("index_series", "series"), ("index_trims", "trims"))
+"""A compilation's tables as a dataset's results hold them: the table, and its file's name."""
+
+
+def _compilation_query(table: str) -> str:
+    return f"SELECT * EXCLUDE (compile_id) FROM {table} WHERE compile_id = ? ORDER BY ALL"
+
+
 def export_compilation(store: Store, compile_id: int, folder: Path) -> list[Path]:
     """Write compilation ``compile_id``'s series and trimmed relatives to ``folder`` as
     ``series.parquet`` and ``trims.parquet``, each written beside and renamed into place."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for table, name in (("index_series", "series"), ("index_trims", "trims")):
+    for table, name in COMPILATION_FILES:
         target = folder / f"{name}.parquet"
         partial = folder / f".{name}.parquet.partial"
         with engine_errors(f"Writing {target}", StoreError):
             store.con.execute(
-                f"COPY (SELECT * EXCLUDE (compile_id) FROM {table} WHERE compile_id = ? "
-                f"ORDER BY ALL) TO {_quoted(partial)} (FORMAT parquet, COMPRESSION zstd)",
+                f"COPY ({_compilation_query(table)}) TO {_quoted(partial)} "
+                "(FORMAT parquet, COMPRESSION zstd)",
                 [compile_id],
             )
         partial.replace(target)
         written.append(target)
     return written
+
+
+def compilation_tables(store: Store, compile_id: int) -> dict[str, pa.Table]:
+    """Compilation ``compile_id``'s series and trims as Arrow, by their files' names: what
+    an engine writes under a dataset the store cannot reach (a cluster's storage)."""
+    with engine_errors(f"Reading compilation {compile_id} from {store.path}", StoreError):
+        return {
+            name: store.con.execute(_compilation_query(table), [compile_id]).fetch_arrow_table()
+            for table, name in COMPILATION_FILES
+        }
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
